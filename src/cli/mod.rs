@@ -1,0 +1,156 @@
+//! The commands behind the command line. All file system access of kpic lives
+//! in this module: finding models, reading files, writing outputs atomically.
+
+pub mod args;
+mod output;
+mod project;
+mod report;
+
+use args::{Cli, ColorChoice, Command};
+use kpic::diagnostics::codes;
+use kpic::diagnostics::explain::explanation;
+use kpic::diagnostics::render::Color;
+use kpic::{Analysis, Options, analyze};
+use project::{Project, UsageError};
+use std::io::IsTerminal;
+
+/// Exit codes.
+pub const CLEAN: u8 = 0;
+pub const MODEL_ERRORS: u8 = 1;
+pub const USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> u8 {
+    let color = match cli.color {
+        ColorChoice::Always => Color::Always,
+        ColorChoice::Never => Color::Never,
+        ColorChoice::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => Color::Never,
+        ColorChoice::Auto if std::io::stderr().is_terminal() => Color::Always,
+        ColorChoice::Auto => Color::Never,
+    };
+    let result = match cli.command {
+        Command::Check(a) => check(&a, color),
+        Command::Build(a) => build(&a.model, &a.output, color, true),
+        Command::Doc(a) => build(&a.model, &a.output, color, false),
+        Command::Explain(a) => explain(a.code.as_deref(), a.list),
+    };
+    match result {
+        Ok(code) => code,
+        Err(UsageError(message)) => {
+            eprintln!("kpic: error: {message}");
+            USAGE
+        }
+    }
+}
+
+/// Discovers, loads and checks every model given.
+fn analyze_all(args: &args::ModelArgs) -> Result<Vec<(Project, kpic::source::SourceMap, Analysis)>, UsageError> {
+    let mut out = Vec::new();
+    for mut project in project::discover(&args.paths)? {
+        project::apply_flags(&mut project.lints, &args.allow, &args.warn, &args.deny)?;
+        let sources = project::load(&project)?;
+        let options = Options { today: today(), lints: project.lints.clone() };
+        let analysis = analyze(&sources, &options);
+        out.push((project, sources, analysis));
+    }
+    Ok(out)
+}
+
+fn check(a: &args::CheckArgs, color: Color) -> Result<u8, UsageError> {
+    let models = analyze_all(&a.model)?;
+    let mut errors = false;
+    for (_, sources, analysis) in &models {
+        report::print(a.format, &analysis.diagnostics, sources, color);
+        errors |= analysis.has_errors();
+    }
+    Ok(if errors { MODEL_ERRORS } else { CLEAN })
+}
+
+fn build(a: &args::ModelArgs, dir: &std::path::Path, color: Color, spec: bool) -> Result<u8, UsageError> {
+    let models = analyze_all(a)?;
+    let several = models.len() > 1;
+    let mut errors = false;
+    for (project, sources, analysis) in &models {
+        report::print(args::Format::Human, &analysis.diagnostics, sources, color);
+        if analysis.has_errors() {
+            errors = true;
+            eprintln!("kpic: nothing written for `{}`: the model has errors", project.name);
+            continue;
+        }
+        let target = if several { dir.join(output::slug(&project.name)) } else { dir.to_path_buf() };
+        let mut files: Vec<(std::path::PathBuf, String)> = Vec::new();
+        if spec {
+            files.push((target.join("spec.json"), kpic::emit::spec_json(analysis, sources, &project.name)));
+        }
+        for (name, text) in kpic::docs::markdown(analysis, sources, &project.name) {
+            files.push((target.join("docs").join(name), text));
+        }
+        output::write_all(&files)?;
+        eprintln!("kpic: wrote {} file{} to {}", files.len(), if files.len() == 1 { "" } else { "s" }, target.display());
+    }
+    Ok(if errors { MODEL_ERRORS } else { CLEAN })
+}
+
+fn explain(code: Option<&str>, list: bool) -> Result<u8, UsageError> {
+    if list || code.is_none() {
+        for c in codes::ALL {
+            println!("{}  {:<26} {:<8} {}", c.code, c.slug, c.default.as_str(), c.summary);
+        }
+        return Ok(CLEAN);
+    }
+    let name = code.unwrap_or_default();
+    let Some(c) = codes::lookup(name) else {
+        let hint = kpic::diagnostics::suggest::did_you_mean(name, codes::ALL.iter().map(|c| c.slug))
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        return Err(UsageError(format!("no diagnostic `{name}`{hint}; run `kpic explain --list` to see them all")));
+    };
+    match explanation(c.code) {
+        Some(text) => print!("{text}"),
+        None => println!("{}: {} ({})\n\n{}.", c.code, c.slug, c.default.as_str(), c.summary),
+    }
+    Ok(CLEAN)
+}
+
+/// Today's date, from `KPIC_TODAY` (YYYY-MM-DD, for reproducible runs) or the clock.
+fn today() -> kpic::ast::Date {
+    if let Some(d) = std::env::var("KPIC_TODAY").ok().and_then(|s| parse_date(&s)) {
+        return d;
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days((secs / 86_400) as i64)
+}
+
+fn parse_date(s: &str) -> Option<kpic::ast::Date> {
+    let mut parts = s.trim().split('-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    Some(kpic::ast::Date { year, month, day })
+}
+
+/// Days since 1970-01-01 to a calendar date (proleptic Gregorian).
+fn civil_from_days(days: i64) -> kpic::ast::Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    kpic::ast::Date { year, month, day }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0).to_string(), "1970-01-01");
+        assert_eq!(civil_from_days(20_790).to_string(), "2026-12-03");
+    }
+}

@@ -1,0 +1,178 @@
+//! Finding the models on disk: files, `kpic.toml` roots and their settings.
+
+use kpic::diagnostics::Severity;
+use kpic::lints::config::{find_lint, parse_level};
+use kpic::lints::LintConfig;
+use kpic::source::{SourceFile, SourceMap};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A problem that stops the run before checking: exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+/// One model: its files and settings.
+#[derive(Debug)]
+pub struct Project {
+    pub name: String,
+    /// The directory with the kpic.toml, if any.
+    pub root: Option<PathBuf>,
+    pub files: Vec<PathBuf>,
+    pub lints: LintConfig,
+}
+
+/// Groups the given paths into models. A directory with a `kpic.toml` (or
+/// below the given directory) is one model; other files form one model together.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<Project>, UsageError> {
+    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
+    for path in paths {
+        let meta = fs::metadata(path).map_err(|e| UsageError(format!("cannot read `{}`: {}", path.display(), io_reason(&e))))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &mut files)?;
+            if files.is_empty() {
+                return Err(UsageError(format!("`{}` contains no .kpi files", path.display())));
+            }
+            for f in files {
+                let root = root_of(&f, path);
+                groups.entry(root).or_default().push(f);
+            }
+        } else {
+            let root = path.parent().filter(|p| p.join("kpic.toml").is_file()).map(Path::to_path_buf);
+            groups.entry(root).or_default().push(path.clone());
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(root, mut files)| {
+            files.sort();
+            files.dedup();
+            let (name, lints) = match &root {
+                Some(r) => read_config(r)?,
+                None => ("model".to_string(), LintConfig::default()),
+            };
+            Ok(Project { name, root, files, lints })
+        })
+        .collect()
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Every .kpi file under a directory, skipping hidden directories.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), UsageError> {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = fs::read_dir(&d).map_err(|e| UsageError(format!("cannot read directory `{}`: {}", d.display(), io_reason(&e))))?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "kpi") {
+                out.push(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The nearest directory with a kpic.toml between `file` and `top`.
+fn root_of(file: &Path, top: &Path) -> Option<PathBuf> {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d.join("kpic.toml").is_file() {
+            return Some(d.to_path_buf());
+        }
+        if d == top {
+            break;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Reads `kpic.toml`: the model's name, lint levels and KPI-count limits.
+fn read_config(root: &Path) -> Result<(String, LintConfig), UsageError> {
+    let path = root.join("kpic.toml");
+    let text = fs::read_to_string(&path).map_err(|e| UsageError(format!("cannot read `{}`: {}", path.display(), io_reason(&e))))?;
+    let value: toml::Table = text.parse().map_err(|e: toml::de::Error| UsageError(format!("`{}` is not valid TOML: {}", path.display(), e.message())))?;
+    let bad = |what: String| UsageError(format!("`{}`: {what}", path.display()));
+    let mut name = root.file_name().and_then(|n| n.to_str()).unwrap_or("model").to_string();
+    let mut config = LintConfig::default();
+    for (key, v) in &value {
+        match key.as_str() {
+            "model" => {
+                if let Some(n) = v.get("name").and_then(|n| n.as_str()) {
+                    name = n.to_string();
+                }
+            }
+            "lints" => {
+                let table = v.as_table().ok_or_else(|| bad("`[lints]` must be a table".into()))?;
+                for (lint, level) in table {
+                    let code = find_lint(lint).map_err(bad)?;
+                    let level = level.as_str().and_then(parse_level).ok_or_else(|| bad(format!("the level of `{lint}` must be \"allow\", \"warn\" or \"deny\"")))?;
+                    config.levels.push((code, level));
+                }
+            }
+            "limits" => {
+                let table = v.as_table().ok_or_else(|| bad("`[limits]` must be a table".into()))?;
+                for (level, range) in table {
+                    let pair = range
+                        .as_array()
+                        .filter(|a| a.len() == 2)
+                        .and_then(|a| Some((a[0].as_integer()? as usize, a[1].as_integer()? as usize)))
+                        .filter(|(lo, hi)| lo <= hi)
+                        .ok_or_else(|| bad(format!("`limits.{level}` must be [min, max], e.g. [5, 12]")))?;
+                    match level.as_str() {
+                        "company" => config.limits.company = pair,
+                        "department" => config.limits.department = pair,
+                        "team" => config.limits.team = pair,
+                        other => return Err(bad(format!("unknown level `{other}` in [limits]: use company, department or team"))),
+                    }
+                }
+            }
+            other => return Err(bad(format!("unknown section `[{other}]`: kpic.toml has [model], [lints] and [limits]"))),
+        }
+    }
+    Ok((name, config))
+}
+
+/// Adds the command line's lint levels (allow, then warn, then deny).
+pub fn apply_flags(config: &mut LintConfig, allow: &[String], warn: &[String], deny: &[String]) -> Result<(), UsageError> {
+    for (names, level) in [(allow, Severity::Allow), (warn, Severity::Warning), (deny, Severity::Error)] {
+        for n in names {
+            if level == Severity::Error && n == "warnings" {
+                config.deny_warnings = true;
+                continue;
+            }
+            let code = find_lint(n).map_err(UsageError)?;
+            config.levels.push((code, level));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a model's files. Unreadable files are usage errors; files that are
+/// not UTF-8 are loaded and reported as diagnostics.
+pub fn load(project: &Project) -> Result<SourceMap, UsageError> {
+    let mut map = SourceMap::new();
+    for f in &project.files {
+        let bytes = fs::read(f).map_err(|e| UsageError(format!("cannot read `{}`: {}", f.display(), io_reason(&e))))?;
+        if bytes.len() > u32::MAX as usize {
+            return Err(UsageError(format!("`{}` is larger than 4 GiB", f.display())));
+        }
+        map.add(SourceFile::from_bytes(f.display().to_string(), bytes));
+    }
+    Ok(map)
+}
+

@@ -1,0 +1,168 @@
+//! Human-readable rendering through miette's graphical report handler.
+
+use super::{Diagnostic, Label, Severity, Summary};
+use crate::source::{FileId, SourceMap};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt;
+use std::sync::Arc;
+
+/// Whether to use colour in human output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Color {
+    Always,
+    Never,
+}
+
+/// Renders diagnostics as text, each followed by a blank line.
+pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, color: Color) -> String {
+    let theme = match color {
+        Color::Always => GraphicalTheme::unicode(),
+        Color::Never => GraphicalTheme::unicode_nocolor(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .tab_width(4);
+    let mut out = String::new();
+    for diag in diags.iter().filter(|d| d.severity != Severity::Allow) {
+        let report = Report::build(diag, sources);
+        if handler.render_report(&mut out, &report).is_err() {
+            // Rendering into a String cannot fail; keep the plain message if it does.
+            out.push_str(&diag.message);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The closing summary line of `kpic check`.
+pub fn summary_line(diags: &[Diagnostic], files: usize) -> String {
+    Summary::of(diags).sentence(files)
+}
+
+/// A diagnostic prepared for miette: labels in the primary file are shown in
+/// place; labels in other files become related reports with their own source.
+struct Report {
+    header: String,
+    severity: Severity,
+    help: Option<String>,
+    source: NamedSource<Arc<str>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Report>,
+}
+
+impl Report {
+    fn build(diag: &Diagnostic, sources: &SourceMap) -> Report {
+        let file = diag.primary.span.file;
+        let mut labels = vec![labeled(&diag.primary, sources, true)];
+        let mut related = Vec::new();
+        for label in &diag.secondary {
+            if label.span.file == file {
+                labels.push(labeled(label, sources, false));
+            } else {
+                related.push(Report {
+                    header: label.message.clone(),
+                    severity: Severity::Note,
+                    help: None,
+                    source: named(sources, label.span.file),
+                    labels: vec![labeled(label, sources, true)],
+                    related: Vec::new(),
+                });
+            }
+        }
+        let mut help = diag.help.clone();
+        for note in &diag.notes {
+            let text = format!("note: {note}");
+            help = Some(match help {
+                Some(h) => format!("{h}\n{text}"),
+                None => text,
+            });
+        }
+        Report {
+            header: format!("{}[{}]: {}", diag.severity.as_str(), diag.code.code, diag.message),
+            severity: diag.severity,
+            help,
+            source: named(sources, file),
+            labels,
+            related,
+        }
+    }
+}
+
+fn named(sources: &SourceMap, file: FileId) -> NamedSource<Arc<str>> {
+    let f = sources.get(file);
+    NamedSource::new(&f.name, Arc::clone(&f.text))
+}
+
+fn labeled(label: &Label, sources: &SourceMap, primary: bool) -> LabeledSpan {
+    let file = sources.get(label.span.file);
+    let mut start = file.clamp(label.span.start);
+    let end = file.clamp(label.span.end.max(start));
+    if start == end && end == file.text.len() && end > 0 {
+        // miette cannot point past the last character: point at it instead.
+        start = file.clamp(end - 1);
+        while start > 0 && file.text[start..].starts_with(['\n', '\r']) {
+            start = file.clamp(start - 1);
+        }
+        let len = file.text[start..].chars().next().map_or(0, char::len_utf8);
+        return make_label(label, start, start + len, primary);
+    }
+    make_label(label, start, end, primary)
+}
+
+fn make_label(label: &Label, start: usize, end: usize, primary: bool) -> LabeledSpan {
+    let text = Some(label.message.clone()).filter(|m| !m.is_empty());
+    if primary {
+        LabeledSpan::new_primary_with_span(text, (start, end - start))
+    } else {
+        LabeledSpan::new_with_span(text, (start, end - start))
+    }
+}
+
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note | Severity::Allow => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h.as_str()) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Documentation for stakeholders, generated from a checked model.
+
+mod markdown;
+
+pub use markdown::markdown;

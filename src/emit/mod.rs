@@ -1,0 +1,7 @@
+//! Machine-readable outputs: the JSON spec of a checked model.
+
+mod spec;
+mod tree;
+
+pub use spec::{SPEC_VERSION, build_spec, spec_json};
+pub use tree::expr_tree;

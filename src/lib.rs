@@ -1,0 +1,92 @@
+//! kpic: a compiler for `.kpi` files.
+//!
+//! The library does no I/O: it takes source texts and returns the model, the
+//! diagnostics and the outputs. Modules are listed in pipeline order:
+//! source -> syntax (parse + lower to ast) -> resolve (model) -> graph (formula
+//! dependencies) -> units -> targets -> graph (chains) -> lints -> emit / docs.
+#![deny(clippy::unwrap_used)]
+
+pub mod source;
+pub mod diagnostics;
+pub mod syntax;
+pub mod ast;
+pub mod model;
+pub mod resolve;
+pub mod graph;
+pub mod units;
+pub mod targets;
+pub mod lints;
+pub mod emit;
+pub mod docs;
+
+use ast::Date;
+use diagnostics::{Diagnostic, codes};
+use graph::{ChainGraph, FormulaGraph};
+use lints::LintConfig;
+use model::Model;
+use source::{SourceMap, Span};
+use targets::Goals;
+use units::Typing;
+
+/// What a run needs besides the sources.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Deadlines before this day are reported as passed.
+    pub today: Date,
+    pub lints: LintConfig,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            today: Date { year: 1970, month: 1, day: 1 },
+            lints: LintConfig::default(),
+        }
+    }
+}
+
+/// Everything kpic knows about a model after checking it.
+#[derive(Debug)]
+pub struct Analysis {
+    pub model: Model,
+    pub formulas: FormulaGraph,
+    pub typing: Typing,
+    pub goals: Goals,
+    pub chains: ChainGraph,
+    /// Sorted by file, position and code.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        diagnostics::has_errors(&self.diagnostics)
+    }
+}
+
+/// Parses and checks all files of one model.
+pub fn analyze(sources: &SourceMap, options: &Options) -> Analysis {
+    let mut diags = Vec::new();
+    let mut files = Vec::with_capacity(sources.len());
+    for (id, file) in sources.iter() {
+        if let Some(at) = file.invalid_utf8 {
+            let end = file.clamp(at + 1).max(at.min(file.text.len()));
+            diags.push(
+                Diagnostic::new(&codes::NOT_UTF8, format!("`{}` is not UTF-8 text", file.name), Span::new(id, at.min(file.text.len()), end), "this byte is not UTF-8")
+                    .with_help("Save the file as UTF-8 (every editor can); kpic reads .kpi files only as UTF-8 text."),
+            );
+            continue;
+        }
+        let (ast, d) = syntax::parse_file(id, file);
+        files.push(ast);
+        diags.extend(d);
+    }
+    let model = resolve::resolve(files, &mut diags);
+    let formulas = graph::check_formula_dependencies(&model, &mut diags);
+    let typing = units::check_units(&model, &formulas, &mut diags);
+    let goals = targets::check_targets(&model, &typing, options.today, &mut diags);
+    let chains = graph::check_chains(&model, &mut diags);
+    lints::check_method(&model, &options.lints.limits, &mut diags);
+    lints::config::apply(&mut diags, &options.lints, &model);
+    diagnostics::sort(&mut diags);
+    Analysis { model, formulas, typing, goals, chains, diagnostics: diags }
+}

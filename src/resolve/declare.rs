@@ -1,0 +1,104 @@
+//! Collects declarations and reports duplicates (also across files).
+
+use crate::ast::{self, Item};
+use crate::diagnostics::{Diagnostic, codes};
+use crate::model::{Model, Symbol};
+use std::collections::HashMap;
+
+pub fn declare(files: Vec<ast::File>, diags: &mut Vec<Diagnostic>) -> Model {
+    let mut m = Model::default();
+    for file in files {
+        for item in file.items {
+            let name = item.name().clone();
+            let symbol = match item {
+                Item::Unit(u) => {
+                    if let Some(&prev) = m.unit_names.get(&u.name.text) {
+                        diags.push(duplicate(&u.name, &m.units[prev].name, "a unit"));
+                    } else {
+                        m.unit_names.insert(u.name.text.clone(), m.units.len());
+                    }
+                    m.units.push(u);
+                    continue;
+                }
+                Item::Target(t) => {
+                    m.targets.push(t);
+                    continue;
+                }
+                Item::Role(x) => {
+                    m.roles.push(x);
+                    Symbol::Role(m.roles.len() - 1)
+                }
+                Item::Source(x) => {
+                    m.fields.push(fields_of(&x, diags));
+                    m.sources.push(x);
+                    Symbol::Source(m.sources.len() - 1)
+                }
+                Item::Metric(x) => {
+                    m.metrics.push(x);
+                    Symbol::Metric(m.metrics.len() - 1)
+                }
+                Item::Kpi(x) => {
+                    m.kpis.push(x);
+                    Symbol::Kpi(m.kpis.len() - 1)
+                }
+                Item::Objective(x) => {
+                    m.objectives.push(x);
+                    Symbol::Objective(m.objectives.len() - 1)
+                }
+                Item::Signal(x) => {
+                    m.signals.push(x);
+                    Symbol::Signal(m.signals.len() - 1)
+                }
+                Item::Chain(x) => {
+                    m.chains.push(x);
+                    Symbol::Chain(m.chains.len() - 1)
+                }
+            };
+            match m.symbols.get(&name.text) {
+                Some(&prev) => {
+                    let first = m.name_of(prev).clone();
+                    diags.push(duplicate(&name, &first, prev.describe()));
+                }
+                None => {
+                    m.symbols.insert(name.text, symbol);
+                }
+            }
+        }
+    }
+    m
+}
+
+fn duplicate(again: &ast::Name, first: &ast::Name, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        &codes::DUPLICATE_DEFINITION,
+        format!("`{}` is declared twice", again.text),
+        again.span,
+        "declared again here",
+    )
+    .with_label(first.span, format!("first declared here, as {what}"))
+    .with_help(format!(
+        "Names are global to the model (all its files): rename one of them, or remove the second declaration if both mean `{}`.",
+        again.text
+    ))
+}
+
+fn fields_of(source: &ast::Source, diags: &mut Vec<Diagnostic>) -> HashMap<String, usize> {
+    let mut map: HashMap<String, usize> = HashMap::new();
+    for (i, f) in source.attrs.fields.iter().enumerate() {
+        if let Some(&prev) = map.get(&f.name.text) {
+            diags.push(
+                Diagnostic::new(
+                    &codes::DUPLICATE_FIELD,
+                    format!("field `{}` is declared twice in source `{}`", f.name.text, source.name.text),
+                    f.name.span,
+                    "declared again here",
+                )
+                .with_label(source.attrs.fields[prev].name.span, "first declared here")
+                .with_help("Remove one of the two, or give the second field its own name."),
+            );
+        } else {
+            map.insert(f.name.text.clone(), i);
+        }
+    }
+    map
+}

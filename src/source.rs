@@ -1,0 +1,267 @@
+//! Source files, byte spans and line/column positions.
+//!
+//! Every position in kpic is a byte [`Span`] into one [`SourceFile`]. Line and
+//! column numbers are computed here and only here, so CRLF line ends, a UTF-8
+//! byte-order mark, tabs and non-ASCII text are handled in one place:
+//! - a leading BOM is removed when the file is loaded (editors do not count it);
+//! - lines end at `\n`; a `\r` before it is not part of the line;
+//! - columns count characters (a tab is one column, `é` is one column), from 1.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span { file, start, end }
+    }
+
+    /// The smallest span covering both `self` and `other` (same file).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A 1-based line and column (in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One loaded `.kpi` file.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user gave it (or as found under a directory).
+    pub name: String,
+    /// The text, without a leading byte-order mark (shared with the renderer).
+    pub text: Arc<str>,
+    /// Whether the file on disk started with a UTF-8 byte-order mark.
+    pub had_bom: bool,
+    /// Byte offset of the first byte that is not UTF-8, when the file on disk
+    /// was not valid text (`text` then holds a lossy copy).
+    pub invalid_utf8: Option<usize>,
+    /// Byte offset of the first character of every line.
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Builds a source file from text; a leading BOM is removed.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let mut text = text.into();
+        let had_bom = text.starts_with('\u{feff}');
+        if had_bom {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            name: name.into(),
+            text: Arc::from(text),
+            had_bom,
+            invalid_utf8: None,
+            line_starts,
+        }
+    }
+
+    /// Builds a source file from bytes as read from disk. Invalid UTF-8 is
+    /// recorded (and replaced in `text`) instead of failing.
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => SourceFile::new(name, text),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let mut f = SourceFile::new(name, lossy);
+                let bom = if f.had_bom { 3 } else { 0 };
+                f.invalid_utf8 = Some(at.saturating_sub(bom));
+                f
+            }
+        }
+    }
+
+    /// The 1-based line and character column of a byte offset.
+    /// Offsets past the end are clamped to the end of the file.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = self.clamp(offset);
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let column = self.text[start..offset]
+            .chars()
+            .filter(|&c| c != '\r')
+            .count()
+            + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The UTF-16 column of a byte offset (0-based), as the language server protocol counts.
+    pub fn utf16_position(&self, offset: usize) -> (usize, usize) {
+        let offset = self.clamp(offset);
+        let lc = self.line_col(offset);
+        let start = self.line_starts[lc.line - 1];
+        let col = self.text[start..offset].encode_utf16().count();
+        (lc.line - 1, col)
+    }
+
+    /// The byte offset of a 0-based line and UTF-16 column (clamped to the line).
+    pub fn offset_of_utf16(&self, line: usize, col: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line) else {
+            return self.text.len();
+        };
+        let end = self.line_end(line);
+        let mut units = 0;
+        for (i, c) in self.text[start..end].char_indices() {
+            if units >= col {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        end
+    }
+
+    /// Byte offset of the end of a 0-based line, before any `\r\n`.
+    fn line_end(&self, line: usize) -> usize {
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map(|&s| s - 1)
+            .unwrap_or(self.text.len());
+        let start = self.line_starts[line];
+        if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        }
+    }
+
+    /// Number of lines (a file without a final newline still counts its last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Clamps an offset to the text and to a character boundary.
+    pub fn clamp(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+/// All files of one model.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The text a span covers.
+    pub fn snippet(&self, span: Span) -> &str {
+        let file = self.get(span.file);
+        let start = file.clamp(span.start);
+        let end = file.clamp(span.end.max(start));
+        &file.text[start..end]
+    }
+
+    /// Line and column of the start of a span.
+    pub fn line_col(&self, span: Span) -> LineCol {
+        self.get(span.file).line_col(span.start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_columns_ignore_carriage_returns() {
+        let f = SourceFile::new("a.kpi", "ab\r\ncd\r\n");
+        assert_eq!(f.line_col(4), LineCol { line: 2, column: 1 });
+        assert_eq!(f.line_col(6), LineCol { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn bom_is_removed_and_positions_start_after_it() {
+        let f = SourceFile::new("a.kpi", "\u{feff}unit x");
+        assert!(f.had_bom);
+        assert_eq!(&*f.text, "unit x");
+        assert_eq!(f.line_col(5), LineCol { line: 1, column: 6 });
+    }
+
+    #[test]
+    fn non_ascii_counts_characters() {
+        let f = SourceFile::new("a.kpi", "\"é→\" x");
+        assert_eq!(f.line_col(f.text.find('x').unwrap_or(0)).column, 6);
+        assert_eq!(f.utf16_position(f.text.len()), (0, 6));
+        assert_eq!(f.offset_of_utf16(0, 5), f.text.find('x').unwrap_or(0));
+    }
+
+    #[test]
+    fn offsets_past_the_end_are_clamped() {
+        let f = SourceFile::new("a.kpi", "x");
+        assert_eq!(f.line_col(99), LineCol { line: 1, column: 2 });
+    }
+}

@@ -1,0 +1,749 @@
+//! Lowering: pest pairs to the typed AST, right after parsing.
+//!
+//! One function per construct, reading children through a [`Cursor`] instead of
+//! `.next().unwrap()`. A shape the grammar should have prevented becomes an
+//! internal-error diagnostic and the item is dropped; lowering never panics.
+
+use super::chunk::MAX_NESTING;
+use super::parser::Rule;
+use crate::ast::*;
+use crate::diagnostics::{Diagnostic, codes};
+use crate::source::{FileId, Span};
+use pest::iterators::{Pair, Pairs};
+
+/// A shape the grammar should have prevented (already reported, or to report).
+#[derive(Debug)]
+pub struct Shape {
+    pub span: Span,
+    pub what: String,
+}
+
+type L<T> = Result<T, Shape>;
+
+pub struct Lowerer<'d> {
+    file: FileId,
+    offset: usize,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+/// Reads the children of a pair in order.
+struct Cursor<'i> {
+    pairs: std::iter::Peekable<Pairs<'i, Rule>>,
+    parent: Span,
+}
+
+impl<'i> Cursor<'i> {
+    fn next(&mut self, rule: Rule) -> L<Pair<'i, Rule>> {
+        match self.pairs.next() {
+            Some(p) if p.as_rule() == rule => Ok(p),
+            Some(p) => Err(Shape {
+                span: self.parent,
+                what: format!("expected {rule:?}, found {:?}", p.as_rule()),
+            }),
+            None => Err(Shape {
+                span: self.parent,
+                what: format!("expected {rule:?}, found nothing"),
+            }),
+        }
+    }
+
+    fn next_any(&mut self) -> L<Pair<'i, Rule>> {
+        self.pairs.next().ok_or_else(|| Shape {
+            span: self.parent,
+            what: "expected a child, found nothing".to_string(),
+        })
+    }
+
+    fn opt(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
+        if self.pairs.peek().map(|p| p.as_rule()) == Some(rule) {
+            self.pairs.next()
+        } else {
+            None
+        }
+    }
+
+    fn peek_rule(&mut self) -> Option<Rule> {
+        self.pairs.peek().map(|p| p.as_rule())
+    }
+}
+
+impl<'d> Lowerer<'d> {
+    pub fn new(file: FileId, offset: usize, diags: &'d mut Vec<Diagnostic>) -> Self {
+        Lowerer { file, offset, diags }
+    }
+
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn cursor<'i>(&self, pair: Pair<'i, Rule>) -> Cursor<'i> {
+        let parent = self.span(&pair);
+        Cursor {
+            pairs: pair.into_inner().peekable(),
+            parent,
+        }
+    }
+
+    /// Lowers one top-level item; on an unexpected shape reports an internal error.
+    pub fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
+        match self.item_inner(pair) {
+            Ok(item) => Some(item),
+            Err(shape) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        &codes::INTERNAL,
+                        "kpic could not read this declaration (internal error)",
+                        shape.span,
+                        "kpic stopped here",
+                    )
+                    .with_note(shape.what)
+                    .with_help("This is a bug in kpic. Please report it with the declaration that caused it."),
+                );
+                None
+            }
+        }
+    }
+
+    fn item_inner(&mut self, pair: Pair<'_, Rule>) -> L<Item> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut c = self.cursor(pair);
+        match rule {
+            Rule::unit_decl => {
+                c.next(Rule::kw_unit)?;
+                let name = self.name(c.next(Rule::ident)?);
+                let def = if c.opt(Rule::colon).is_some() {
+                    UnitDef::Kind(self.name(c.next(Rule::ident)?))
+                } else if c.opt(Rule::equals).is_some() {
+                    UnitDef::Alias(self.quantity(c.next(Rule::quantity)?)?)
+                } else {
+                    UnitDef::Base
+                };
+                Ok(Item::Unit(UnitDecl { name, def, span }))
+            }
+            Rule::role_decl => {
+                c.next(Rule::kw_role)?;
+                let name = self.name(c.next(Rule::ident)?);
+                let title = self.opt_string(&mut c);
+                Ok(Item::Role(Role { name, title, span }))
+            }
+            Rule::source_decl => {
+                c.next(Rule::kw_source)?;
+                let name = self.name(c.next(Rule::ident)?);
+                let title = self.opt_string(&mut c);
+                let attrs = self.block(c.next(Rule::block)?)?;
+                Ok(Item::Source(Source { name, title, attrs, span }))
+            }
+            Rule::metric_decl => {
+                c.next(Rule::kw_metric)?;
+                let name = self.name(c.next(Rule::ident)?);
+                if c.opt(Rule::equals).is_some() {
+                    let e = self.expr(c.next(Rule::expr)?)?;
+                    let mut attrs = Attrs::default();
+                    attrs.written.push((AttrKind::Formula, e.span));
+                    attrs.formula = Some(Spanned { span: e.span, value: e });
+                    Ok(Item::Metric(Metric { name, title: None, attrs, short_form: true, span }))
+                } else {
+                    let title = self.opt_string(&mut c);
+                    let attrs = self.block(c.next(Rule::block)?)?;
+                    Ok(Item::Metric(Metric { name, title, attrs, short_form: false, span }))
+                }
+            }
+            Rule::kpi_decl => {
+                c.next(Rule::kw_kpi)?;
+                let name = self.name(c.next(Rule::ident)?);
+                let title = self.opt_string(&mut c);
+                let attrs = self.block(c.next(Rule::block)?)?;
+                Ok(Item::Kpi(Kpi { name, title, attrs, span }))
+            }
+            Rule::objective_decl => {
+                c.next(Rule::kw_objective)?;
+                let name = self.name(c.next(Rule::ident)?);
+                let title = self.opt_string(&mut c);
+                let attrs = self.block(c.next(Rule::block)?)?;
+                Ok(Item::Objective(Objective { name, title, attrs, span }))
+            }
+            Rule::signal_decl => {
+                c.next(Rule::kw_signal)?;
+                let name = self.name(c.next(Rule::ident)?);
+                let title = self.opt_string(&mut c);
+                let attrs = self.block(c.next(Rule::block)?)?;
+                Ok(Item::Signal(Signal { name, title, attrs, span }))
+            }
+            Rule::target_decl => {
+                c.next(Rule::kw_target)?;
+                let kpi = self.name(c.next(Rule::ident)?);
+                let goal = self.target_value(span, &mut c)?;
+                Ok(Item::Target(Target { kpi, goal, span }))
+            }
+            Rule::chain_decl => {
+                c.next(Rule::kw_chain)?;
+                let name = self.name(c.next(Rule::ident)?);
+                let title = self.opt_string(&mut c);
+                c.next(Rule::block_open)?;
+                let mut paths = Vec::new();
+                while let Some(path) = c.opt(Rule::chain_path) {
+                    let mut steps = Vec::new();
+                    for p in path.into_inner() {
+                        if p.as_rule() == Rule::ident {
+                            steps.push(self.name(p));
+                        }
+                    }
+                    paths.push(steps);
+                }
+                c.next(Rule::block_close)?;
+                Ok(Item::Chain(Chain { name, title, paths, span }))
+            }
+            other => Err(Shape {
+                span,
+                what: format!("unexpected item rule {other:?}"),
+            }),
+        }
+    }
+
+    fn name(&self, pair: Pair<'_, Rule>) -> Name {
+        Name {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn opt_string(&mut self, c: &mut Cursor<'_>) -> Option<Text> {
+        c.opt(Rule::string).map(|p| self.string(p))
+    }
+
+    fn string(&mut self, pair: Pair<'_, Rule>) -> Text {
+        let span = self.span(&pair);
+        let raw = pair.as_str();
+        let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(ch) = chars.next() {
+            if ch == '\\' {
+                match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => {}
+                }
+            } else {
+                out.push(ch);
+            }
+        }
+        Spanned { value: out, span }
+    }
+
+    fn target_value(&mut self, span: Span, c: &mut Cursor<'_>) -> L<TargetValue> {
+        let value = self.quantity(c.next(Rule::quantity)?)?;
+        let deadline = match c.opt(Rule::deadline) {
+            Some(d) => self.deadline(d)?,
+            None => None,
+        };
+        let end = deadline.as_ref().map_or(value.span, |d| d.span);
+        let _ = span;
+        Ok(TargetValue {
+            span: value.span.to(end),
+            value,
+            deadline,
+        })
+    }
+
+    fn deadline(&mut self, pair: Pair<'_, Rule>) -> L<Option<Spanned<Date>>> {
+        let mut c = self.cursor(pair);
+        c.next(Rule::kw_by)?;
+        let d = c.next(Rule::date)?;
+        Ok(self.date(d))
+    }
+
+    fn date(&mut self, pair: Pair<'_, Rule>) -> Option<Spanned<Date>> {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let year = text.get(0..4).and_then(|s| s.parse::<i32>().ok());
+        let month = text.get(5..7).and_then(|s| s.parse::<u32>().ok());
+        let day = text.get(8..10).and_then(|s| s.parse::<u32>().ok());
+        if let (Some(year), Some(month), Some(day)) = (year, month, day) {
+            if (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) {
+                return Some(Spanned {
+                    value: Date { year, month, day },
+                    span,
+                });
+            }
+        }
+        self.diags.push(
+            Diagnostic::new(
+                &codes::INVALID_DATE,
+                format!("`{text}` is not a date in the calendar"),
+                span,
+                "no such day",
+            )
+            .with_help("Write the date as YYYY-MM-DD with a month from 01 to 12 and a day that exists in that month, e.g. 2027-12-31."),
+        );
+        None
+    }
+
+    /// A number as written; reports a decimal comma or an unreadable number.
+    fn number(&mut self, pair: Pair<'_, Rule>, negative: bool) -> (f64, String) {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let (value, written) = if pair.as_rule() == Rule::decimal_comma {
+            let fixed: String = text.replace('.', "").replace(',', ".");
+            let mut diag = Diagnostic::new(
+                &codes::DECIMAL_COMMA,
+                format!("`{text}` uses a decimal comma"),
+                span,
+                format!("kpic reads this as {fixed}, but only if you write it so"),
+            )
+            .with_help(format!("Write `{fixed}`: kpic uses a decimal point, and `_` to group digits (1_234.56)."));
+            if text.contains('.') {
+                diag = diag.with_note("the `.` here groups thousands, as in Dutch; kpic would read it as a decimal point");
+            }
+            self.diags.push(diag);
+            (fixed.parse::<f64>().unwrap_or(0.0), fixed)
+        } else {
+            let clean: String = text.chars().filter(|c| *c != '_').collect();
+            (clean.parse::<f64>().unwrap_or(f64::INFINITY), text.to_string())
+        };
+        if !value.is_finite() {
+            self.diags.push(
+                Diagnostic::new(&codes::INVALID_NUMBER, format!("`{text}` is too large to compute with"), span, "this number")
+                    .with_help("Use a smaller unit (e.g. k EUR declared as `unit kEUR = 1000 EUR`) so the number fits."),
+            );
+            return (0.0, written);
+        }
+        if negative {
+            (-value, format!("-{written}"))
+        } else {
+            (value, written)
+        }
+    }
+
+    fn quantity(&mut self, pair: Pair<'_, Rule>) -> L<Quantity> {
+        let span = self.span(&pair);
+        let mut c = self.cursor(pair);
+        let negative = c.opt(Rule::minus).is_some();
+        let num = c.next_any()?;
+        if !matches!(num.as_rule(), Rule::number | Rule::decimal_comma) {
+            return Err(Shape {
+                span,
+                what: format!("expected a number in a quantity, found {:?}", num.as_rule()),
+            });
+        }
+        let (value, text) = self.number(num, negative);
+        let unit = match c.opt(Rule::unit_expr) {
+            Some(u) => Some(self.unit_expr(u)?),
+            None => None,
+        };
+        Ok(Quantity { value, text, unit, span })
+    }
+
+    fn unit_expr(&mut self, pair: Pair<'_, Rule>) -> L<UnitExpr> {
+        let span = self.span(&pair);
+        let mut factors = Vec::new();
+        let mut sign = 1;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::unit_op => sign = if p.as_str() == "/" { -1 } else { 1 },
+                Rule::unit_factor => {
+                    let mut c = self.cursor(p);
+                    let atom = self.name(c.next(Rule::unit_atom)?);
+                    let power = match c.opt(Rule::unit_power) {
+                        Some(pw) => pw.as_str().parse::<i32>().map_err(|_| Shape {
+                            span: self.span(&pw),
+                            what: "unit power out of range".to_string(),
+                        })?,
+                        None => 1,
+                    };
+                    factors.push(UnitFactor { name: atom, power: power * sign });
+                }
+                other => {
+                    return Err(Shape {
+                        span,
+                        what: format!("unexpected {other:?} in a unit"),
+                    });
+                }
+            }
+        }
+        Ok(UnitExpr { factors, span })
+    }
+
+    fn field_ref(&self, pair: Pair<'_, Rule>) -> L<FieldRef> {
+        let span = self.span(&pair);
+        let mut c = self.cursor(pair);
+        let source = self.name(c.next(Rule::ident)?);
+        let field = self.name(c.next(Rule::ident)?);
+        Ok(FieldRef { source, field, span })
+    }
+
+    fn block(&mut self, pair: Pair<'_, Rule>) -> L<Attrs> {
+        let mut attrs = Attrs::default();
+        let mut c = self.cursor(pair);
+        c.next(Rule::block_open)?;
+        while let Some(rule) = c.peek_rule() {
+            if rule == Rule::block_close {
+                break;
+            }
+            let p = c.next_any()?;
+            self.attribute(&mut attrs, p)?;
+        }
+        c.next(Rule::block_close)?;
+        Ok(attrs)
+    }
+
+    fn attribute(&mut self, attrs: &mut Attrs, pair: Pair<'_, Rule>) -> L<()> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let kind = match rule {
+            Rule::north_star_attr => AttrKind::NorthStar,
+            Rule::goal_attr => AttrKind::Goal,
+            Rule::definition_attr => AttrKind::Definition,
+            Rule::formula_attr => AttrKind::Formula,
+            Rule::unit_attr => AttrKind::Unit,
+            Rule::type_attr => AttrKind::Type,
+            Rule::kind_attr => AttrKind::Kind,
+            Rule::level_attr => AttrKind::Level,
+            Rule::perspective_attr => AttrKind::Perspective,
+            Rule::funnel_attr => AttrKind::Funnel,
+            Rule::owner_attr => AttrKind::Owner,
+            Rule::backup_attr => AttrKind::Backup,
+            Rule::frequency_attr => AttrKind::Frequency,
+            Rule::target_attr => AttrKind::Target,
+            Rule::bands_attr => AttrKind::Bands,
+            Rule::action_attr => AttrKind::Action,
+            Rule::segment_attr => AttrKind::Segment,
+            Rule::notes_attr => AttrKind::Notes,
+            Rule::trend_attr => AttrKind::Trend,
+            Rule::direction_attr => AttrKind::Direction,
+            Rule::allow_attr => AttrKind::Allow,
+            Rule::rows_attr => AttrKind::Rows,
+            Rule::field_attr => AttrKind::Field,
+            Rule::key_result_attr => AttrKind::KeyResult,
+            other => {
+                return Err(Shape {
+                    span,
+                    what: format!("unexpected attribute rule {other:?}"),
+                });
+            }
+        };
+        if !kind.repeatable() {
+            if let Some((_, first)) = attrs.written.iter().find(|(k, _)| *k == kind) {
+                let kw = kind.keyword();
+                self.diags.push(
+                    Diagnostic::new(
+                        &codes::DUPLICATE_ATTRIBUTE,
+                        format!("`{kw}` is given twice"),
+                        span,
+                        "given again here",
+                    )
+                    .with_label(*first, "first given here")
+                    .with_help(format!("Keep one `{kw}`: a declaration has one {kw}, so everyone reads the same definition.")),
+                );
+                return Ok(());
+            }
+        }
+        attrs.written.push((kind, span));
+        let mut c = self.cursor(pair);
+        match kind {
+            AttrKind::NorthStar => attrs.north_star = Some(span),
+            AttrKind::Goal => {
+                c.next_any()?;
+                attrs.goal = Some(self.string(c.next(Rule::string)?));
+            }
+            AttrKind::Definition => {
+                c.next_any()?;
+                attrs.definition = Some(self.string(c.next(Rule::string)?));
+            }
+            AttrKind::Notes => {
+                c.next_any()?;
+                attrs.notes = Some(self.string(c.next(Rule::string)?));
+            }
+            AttrKind::Formula => {
+                c.next_any()?;
+                let e = self.expr(c.next(Rule::expr)?)?;
+                attrs.formula = Some(Spanned { span: e.span, value: e });
+            }
+            AttrKind::Unit => {
+                c.next_any()?;
+                attrs.unit = Some(self.unit_expr(c.next(Rule::unit_expr)?)?);
+            }
+            AttrKind::Type => attrs.kpi_type = Some(self.keyword_value(&mut c)?),
+            AttrKind::Kind => attrs.kind = Some(self.keyword_value(&mut c)?),
+            AttrKind::Perspective => attrs.perspective = Some(self.keyword_value(&mut c)?),
+            AttrKind::Funnel => attrs.funnel = Some(self.keyword_value(&mut c)?),
+            AttrKind::Owner => attrs.owner = Some(self.keyword_value(&mut c)?),
+            AttrKind::Backup => attrs.backup = Some(self.keyword_value(&mut c)?),
+            AttrKind::Frequency => attrs.frequency = Some(self.keyword_value(&mut c)?),
+            AttrKind::Direction => attrs.direction = Some(self.keyword_value(&mut c)?),
+            AttrKind::Rows => attrs.rows = Some(self.keyword_value(&mut c)?),
+            AttrKind::Level => {
+                c.next_any()?;
+                let kind = self.name(c.next(Rule::ident)?);
+                let group = self.opt_string(&mut c);
+                attrs.level = Some(Level { kind, group, span });
+            }
+            AttrKind::Target => {
+                c.next_any()?;
+                attrs.target = Some(self.target_value(span, &mut c)?);
+            }
+            AttrKind::Trend => {
+                c.next_any()?;
+                attrs.trend = Some(self.quantity(c.next(Rule::quantity)?)?);
+            }
+            AttrKind::Bands => {
+                c.next_any()?;
+                let first = self.colour(c.next(Rule::band_colour)?);
+                let mut steps = Vec::new();
+                while let Some(step) = c.opt(Rule::band_step) {
+                    let mut s = self.cursor(step);
+                    let left = self.band_op(s.next(Rule::band_op)?);
+                    let threshold = self.quantity(s.next(Rule::quantity)?)?;
+                    let right = self.band_op(s.next(Rule::band_op)?);
+                    let colour = self.colour(s.next(Rule::band_colour)?);
+                    steps.push(BandStep { left, threshold, right, colour });
+                }
+                attrs.bands = Some(Bands { first, steps, span });
+            }
+            AttrKind::Action => {
+                c.next_any()?;
+                let colour = self.colour(c.next(Rule::band_colour)?);
+                let actor = self.name(c.next(Rule::ident)?);
+                let task = self.string(c.next(Rule::string)?);
+                let within = match c.opt(Rule::kw_within) {
+                    Some(_) => Some(self.quantity(c.next(Rule::quantity)?)?),
+                    None => None,
+                };
+                attrs.actions.push(Action { colour, actor, task, within, span });
+            }
+            AttrKind::Segment => {
+                c.next_any()?;
+                c.next(Rule::kw_by)?;
+                while let Some(p) = c.pairs.next() {
+                    if p.as_rule() == Rule::field_ref {
+                        attrs.segment_by.push(self.field_ref(p)?);
+                    }
+                }
+            }
+            AttrKind::Allow => {
+                c.next_any()?;
+                for p in c.pairs.by_ref() {
+                    if p.as_rule() == Rule::slug {
+                        attrs.allow.push(self.name(p));
+                    }
+                }
+            }
+            AttrKind::Field => {
+                c.next_any()?;
+                let name = self.name(c.next(Rule::ident)?);
+                c.next(Rule::colon)?;
+                let ty = self.unit_expr(c.next(Rule::unit_expr)?)?;
+                let description = self.opt_string(&mut c);
+                attrs.fields.push(Field { name, ty, description, span });
+            }
+            AttrKind::KeyResult => {
+                c.next_any()?;
+                let kpi = self.name(c.next(Rule::ident)?);
+                c.next(Rule::kw_from)?;
+                let from = self.quantity(c.next(Rule::quantity)?)?;
+                c.next(Rule::kw_to)?;
+                let to = self.quantity(c.next(Rule::quantity)?)?;
+                let deadline = match c.opt(Rule::deadline) {
+                    Some(d) => self.deadline(d)?,
+                    None => None,
+                };
+                attrs.key_results.push(KeyResult { kpi, from, to, deadline, span });
+            }
+        }
+        Ok(())
+    }
+
+    /// The name after an attribute keyword (`owner cfo`, `kind leading`).
+    fn keyword_value(&self, c: &mut Cursor<'_>) -> L<Name> {
+        c.next_any()?;
+        Ok(self.name(c.next(Rule::ident)?))
+    }
+
+    fn colour(&self, pair: Pair<'_, Rule>) -> Spanned<Colour> {
+        let value = match pair.as_str() {
+            "red" => Colour::Red,
+            "amber" => Colour::Amber,
+            _ => Colour::Green,
+        };
+        Spanned { value, span: self.span(&pair) }
+    }
+
+    fn band_op(&self, pair: Pair<'_, Rule>) -> Spanned<BandOp> {
+        let value = match pair.as_str() {
+            "<=" => BandOp::Le,
+            "<" => BandOp::Lt,
+            ">=" => BandOp::Ge,
+            _ => BandOp::Gt,
+        };
+        Spanned { value, span: self.span(&pair) }
+    }
+
+    // ---- expressions ------------------------------------------------------
+
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> L<Expr> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        match rule {
+            Rule::expr => {
+                let mut c = self.cursor(pair);
+                self.expr(c.next_any()?)
+            }
+            Rule::or_expr | Rule::and_expr => {
+                let op = if rule == Rule::or_expr { LogicOp::Or } else { LogicOp::And };
+                let mut operands = Vec::new();
+                for p in pair.into_inner() {
+                    if !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and) {
+                        operands.push(self.expr(p)?);
+                    }
+                }
+                if operands.len() == 1 {
+                    return operands.pop().ok_or_else(|| Shape { span, what: "empty logic".into() });
+                }
+                Ok(Expr { kind: ExprKind::Logic { op, operands }, span })
+            }
+            Rule::not_expr | Rule::unary_expr => {
+                let prefix = if rule == Rule::not_expr { Rule::kw_not } else { Rule::neg };
+                let mut prefixes = Vec::new();
+                let mut inner = None;
+                for p in pair.into_inner() {
+                    if p.as_rule() == prefix {
+                        prefixes.push(self.span(&p));
+                    } else {
+                        inner = Some(p);
+                    }
+                }
+                let inner = inner.ok_or_else(|| Shape { span, what: "missing operand".into() })?;
+                if prefixes.len() > MAX_NESTING {
+                    self.diags.push(
+                        Diagnostic::new(
+                            &codes::TOO_DEEP,
+                            format!("{} `{}` in a row; kpic accepts at most {MAX_NESTING}", prefixes.len(), if rule == Rule::not_expr { "not" } else { "-" }),
+                            span,
+                            "nested too deep here",
+                        )
+                        .with_help("Two in a row cancel out: remove them in pairs."),
+                    );
+                    return Ok(Expr { kind: ExprKind::Bool(false), span });
+                }
+                let mut e = self.expr(inner)?;
+                for p in prefixes.into_iter().rev() {
+                    let s = p.to(e.span);
+                    e = Expr {
+                        kind: if rule == Rule::not_expr { ExprKind::Not(Box::new(e)) } else { ExprKind::Neg(Box::new(e)) },
+                        span: s,
+                    };
+                }
+                Ok(e)
+            }
+            Rule::compare_expr => {
+                let mut c = self.cursor(pair);
+                let lhs = self.expr(c.next_any()?)?;
+                match c.opt(Rule::compare_op) {
+                    Some(op) => {
+                        let op_span = self.span(&op);
+                        let op = match op.as_str() {
+                            "=" => CompareOp::Eq,
+                            "!=" => CompareOp::Ne,
+                            "<" => CompareOp::Lt,
+                            "<=" => CompareOp::Le,
+                            ">" => CompareOp::Gt,
+                            _ => CompareOp::Ge,
+                        };
+                        let rhs = self.expr(c.next_any()?)?;
+                        Ok(Expr {
+                            kind: ExprKind::Compare { op, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+                            span,
+                        })
+                    }
+                    None => Ok(lhs),
+                }
+            }
+            Rule::add_expr | Rule::mul_expr => {
+                let mut c = self.cursor(pair);
+                let first = self.expr(c.next_any()?)?;
+                let mut rest = Vec::new();
+                while let Some(op) = c.pairs.next() {
+                    let op_span = self.span(&op);
+                    let op = match op.as_str() {
+                        "+" => ArithOp::Add,
+                        "-" => ArithOp::Sub,
+                        "*" => ArithOp::Mul,
+                        _ => ArithOp::Div,
+                    };
+                    rest.push((op, op_span, self.expr(c.next_any()?)?));
+                }
+                if rest.is_empty() {
+                    return Ok(first);
+                }
+                Ok(Expr { kind: ExprKind::Arith { first: Box::new(first), rest }, span })
+            }
+            Rule::cast_expr => {
+                let mut c = self.cursor(pair);
+                let e = self.expr(c.next_any()?)?;
+                if c.opt(Rule::kw_as).is_some() {
+                    let unit = self.unit_expr(c.next(Rule::unit_expr)?)?;
+                    return Ok(Expr { kind: ExprKind::Cast { expr: Box::new(e), unit }, span });
+                }
+                Ok(e)
+            }
+            Rule::paren => {
+                let mut c = self.cursor(pair);
+                let inner = self.expr(c.next(Rule::expr)?)?;
+                Ok(Expr { kind: ExprKind::Paren(Box::new(inner)), span })
+            }
+            Rule::call => {
+                let mut c = self.cursor(pair);
+                let function = self.name(c.next(Rule::ident)?);
+                let mut args = Vec::new();
+                let mut filter = None;
+                for p in c.pairs.by_ref() {
+                    match p.as_rule() {
+                        Rule::expr => args.push(self.expr(p)?),
+                        Rule::where_clause => {
+                            let mut w = self.cursor(p);
+                            w.next(Rule::kw_where)?;
+                            filter = Some(Box::new(self.expr(w.next(Rule::expr)?)?));
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(Expr { kind: ExprKind::Call { function, args, filter }, span })
+            }
+            Rule::literal => {
+                let mut c = self.cursor(pair);
+                let (value, text) = self.number(c.next_any()?, false);
+                let unit = c.opt(Rule::unit_atom).map(|u| {
+                    let name = self.name(u);
+                    UnitExpr { span: name.span, factors: vec![UnitFactor { name, power: 1 }] }
+                });
+                Ok(Expr { kind: ExprKind::Number { value, text, unit }, span })
+            }
+            Rule::string => {
+                let t = self.string(pair);
+                Ok(Expr { kind: ExprKind::Text(t.value), span })
+            }
+            Rule::field_ref => Ok(Expr { kind: ExprKind::Field(self.field_ref(pair)?), span }),
+            Rule::name => {
+                let kind = match pair.as_str() {
+                    "true" => ExprKind::Bool(true),
+                    "false" => ExprKind::Bool(false),
+                    _ => ExprKind::Name(self.name(pair)),
+                };
+                Ok(Expr { kind, span })
+            }
+            other => Err(Shape { span, what: format!("unexpected expression rule {other:?}") }),
+        }
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}

@@ -1,0 +1,70 @@
+//! Parsing: text to [`ast::File`]. The only module that sees pest.
+//!
+//! A file is split into top-level items (`chunk`), each item is parsed by pest
+//! (`parser`) and lowered at once into the AST (`lower`). Syntax errors become
+//! diagnostics in people's words (`expected`); parsing goes on with the next item.
+
+mod chunk;
+mod errors;
+mod expected;
+mod lower;
+mod parser;
+
+pub use chunk::MAX_NESTING;
+pub use expected::{ATTRIBUTE_KEYWORDS, ITEM_KEYWORDS};
+
+use crate::ast;
+use crate::diagnostics::{Diagnostic, codes};
+use crate::source::{FileId, SourceFile, Span};
+use pest::Parser;
+use parser::{KpiParser, Rule};
+
+/// Parses one file. Always returns a file (with the items that parsed) and the
+/// diagnostics of the items that did not.
+pub fn parse_file(id: FileId, file: &SourceFile) -> (ast::File, Vec<Diagnostic>) {
+    let text = &*file.text;
+    let mut diags = Vec::new();
+    let mut items = Vec::new();
+    let chunks = chunk::split(text);
+    if chunks.is_empty() {
+        diags.push(
+            Diagnostic::new(
+                &codes::EMPTY_FILE,
+                format!("`{}` declares nothing", file.name),
+                Span::new(id, 0, 0),
+                if text.trim().is_empty() { "the file is empty" } else { "the file holds only comments" },
+            )
+            .with_help("Add declarations such as `kpi`, `metric` or `source`, or remove the file from the model."),
+        );
+    }
+    for c in chunks {
+        if c.max_nesting > MAX_NESTING {
+            diags.push(
+                Diagnostic::new(
+                    &codes::TOO_DEEP,
+                    format!("parentheses are nested {} deep; kpic accepts at most {MAX_NESTING}", c.max_nesting),
+                    Span::new(id, c.deepest_at, c.deepest_at + 1),
+                    "nested too deep here",
+                )
+                .with_help("Split the formula into metrics: give an inner part a name with `metric name = ...` and use that name."),
+            );
+            continue;
+        }
+        let source = &text[c.start..c.end];
+        match KpiParser::parse(Rule::item_only, source) {
+            Ok(pairs) => {
+                let mut lowerer = lower::Lowerer::new(id, c.start, &mut diags);
+                for pair in pairs {
+                    if pair.as_rule() == Rule::EOI {
+                        continue;
+                    }
+                    if let Some(item) = lowerer.item(pair) {
+                        items.push(item);
+                    }
+                }
+            }
+            Err(err) => diags.push(errors::syntax_error(id, text, &c, &err)),
+        }
+    }
+    (ast::File { id, items }, diags)
+}

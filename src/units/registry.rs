@@ -1,0 +1,239 @@
+//! Unit names: the built-in ones and those the model declares.
+
+use super::dim::{Base, DURATIONS, PERIODS, Unit};
+use crate::ast::{self, UnitDef, UnitExpr};
+use crate::diagnostics::{Diagnostic, codes, suggest};
+use crate::model::Model;
+use std::collections::HashMap;
+
+/// ISO 4217 currency codes.
+const CURRENCIES: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL \
+BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL \
+GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD \
+KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD \
+OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP \
+SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL";
+
+/// Long names of durations and periods, singular and plural.
+const ALIASES: &[(&str, &str)] = &[
+    ("sec", "s"), ("second", "s"), ("seconds", "s"), ("minute", "min"), ("minutes", "min"),
+    ("hour", "h"), ("hours", "h"), ("day", "d"), ("days", "d"), ("week", "wk"), ("weeks", "wk"),
+    ("months", "month"), ("quarters", "quarter"), ("years", "year"),
+];
+
+/// What a field holds when it is not a number with a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Bool,
+    Date,
+    Timestamp,
+    Id,
+}
+
+impl FieldKind {
+    pub fn parse(name: &str) -> Option<FieldKind> {
+        Some(match name {
+            "text" => FieldKind::Text,
+            "bool" => FieldKind::Bool,
+            "date" => FieldKind::Date,
+            "timestamp" => FieldKind::Timestamp,
+            "id" => FieldKind::Id,
+            _ => return None,
+        })
+    }
+}
+
+/// All unit names of one model.
+#[derive(Debug, Default)]
+pub struct Registry {
+    declared: HashMap<String, Unit>,
+}
+
+/// A unit name that could not be read (already reported).
+#[derive(Debug)]
+pub struct Reported;
+
+pub fn builtin(name: &str) -> Option<Unit> {
+    let name = ALIASES.iter().find(|(a, _)| *a == name).map_or(name, |(_, c)| c);
+    if let Some(&(_, f)) = DURATIONS.iter().find(|(n, _)| *n == name) {
+        return Some(Unit::base(Base::Time, f));
+    }
+    if let Some(&(_, f)) = PERIODS.iter().find(|(n, _)| *n == name) {
+        return Some(Unit::base(Base::Period, f));
+    }
+    Some(match name {
+        "%" => Unit::percent(),
+        "1" => Unit::one(),
+        "count" => Unit::base(Base::Count("count".into()), 1.0),
+        "€" => Unit::base(Base::Currency("EUR".into()), 1.0),
+        code if code.len() == 3 && CURRENCIES.split_whitespace().any(|c| c == code) => {
+            Unit::base(Base::Currency(code.to_string()), 1.0)
+        }
+        _ => return None,
+    })
+}
+
+impl Registry {
+    /// Reads the model's unit declarations.
+    pub fn build(m: &Model, diags: &mut Vec<Diagnostic>) -> Registry {
+        let mut reg = Registry::default();
+        let mut aliases: Vec<&ast::UnitDecl> = Vec::new();
+        for u in &m.units {
+            let name = &u.name.text;
+            if builtin(name).is_some() || FieldKind::parse(name).is_some() {
+                diags.push(
+                    Diagnostic::new(
+                        &codes::INVALID_UNIT_DECLARATION,
+                        format!("`{name}` is built in and cannot be declared again"),
+                        u.name.span,
+                        "already a built-in unit",
+                    )
+                    .with_help(format!("Use `{name}` without declaring it, or choose another name.")),
+                );
+                continue;
+            }
+            match &u.def {
+                UnitDef::Base => {
+                    reg.declared.insert(name.clone(), Unit::base(Base::Custom(name.clone()), 1.0));
+                }
+                UnitDef::Kind(kind) if kind.text == "count" => {
+                    reg.declared.insert(name.clone(), Unit::base(Base::Count(name.clone()), 1.0));
+                }
+                UnitDef::Kind(kind) => diags.push(
+                    Diagnostic::new(
+                        &codes::INVALID_UNIT_DECLARATION,
+                        format!("`{}` is not a kind of unit", kind.text),
+                        kind.span,
+                        "expected `count`",
+                    )
+                    .with_help(format!(
+                        "Write `unit {name}: count` for a unit that counts things, `unit {name}` for a new base unit, or `unit {name} = 1000 EUR` for a multiple of another unit."
+                    )),
+                ),
+                UnitDef::Alias(_) => aliases.push(u),
+            }
+        }
+        // Aliases may build on each other; resolve in rounds (at most one per alias).
+        let mut pending = aliases;
+        for _ in 0..=pending.len() {
+            let before = pending.len();
+            pending.retain(|u| {
+                let UnitDef::Alias(q) = &u.def else { return false };
+                let base = match &q.unit {
+                    Some(e) => reg.try_unit(e),
+                    None => Some(Unit::one()),
+                };
+                match base {
+                    Some(b) => {
+                        let scaled = b.scale(q.value);
+                        reg.declared.insert(u.name.text.clone(), scaled);
+                        false
+                    }
+                    None => true,
+                }
+            });
+            if pending.len() == before {
+                break;
+            }
+        }
+        for u in pending {
+            diags.push(
+                Diagnostic::new(
+                    &codes::INVALID_UNIT_DECLARATION,
+                    format!("unit `{}` cannot be worked out", u.name.text),
+                    u.span,
+                    "defined through an unknown unit or through itself",
+                )
+                .with_help("Define it as a number times built-in or declared units, e.g. `unit kEUR = 1000 EUR`."),
+            );
+        }
+        reg
+    }
+
+    fn atom(&self, name: &str) -> Option<Unit> {
+        builtin(name).or_else(|| self.declared.get(name).cloned())
+    }
+
+    /// The unit of a unit expression, or `None` if a name is unknown (silent).
+    pub fn try_unit(&self, e: &UnitExpr) -> Option<Unit> {
+        let mut u = Unit::one();
+        for f in &e.factors {
+            u = u.mul(&self.atom(&f.name.text)?.powi(f.power));
+        }
+        Some(u)
+    }
+
+    /// The unit of a unit expression; unknown names are reported.
+    pub fn unit(&self, e: &UnitExpr, diags: &mut Vec<Diagnostic>) -> Result<Unit, Reported> {
+        let mut u = Unit::one();
+        let mut ok = true;
+        for f in &e.factors {
+            match self.atom(&f.name.text) {
+                Some(a) => u = u.mul(&a.powi(f.power)),
+                None => {
+                    diags.push(self.unknown(&f.name));
+                    ok = false;
+                }
+            }
+        }
+        if ok { Ok(u) } else { Err(Reported) }
+    }
+
+    /// The unit of a counting unit named by `rows`.
+    pub fn rows_unit(&self, name: &ast::Name, diags: &mut Vec<Diagnostic>) -> Option<Unit> {
+        match self.atom(&name.text) {
+            Some(u) if u.is_count() => Some(u),
+            Some(u) => {
+                diags.push(
+                    Diagnostic::new(
+                        &codes::INVALID_UNIT_DECLARATION,
+                        format!("`rows` must name a counting unit, but `{}` is {u}", name.text),
+                        name.span,
+                        "not a counting unit",
+                    )
+                    .with_help("Declare what one row is, e.g. `unit order: count`, and write `rows order`."),
+                );
+                None
+            }
+            None => {
+                diags.push(self.unknown(name));
+                None
+            }
+        }
+    }
+
+    pub fn unknown(&self, name: &ast::Name) -> Diagnostic {
+        let text = &name.text;
+        let mut candidates: Vec<&str> = self.declared.keys().map(String::as_str).collect();
+        candidates.sort_unstable();
+        let upper = text.to_uppercase();
+        let help = if builtin(&upper).is_some() && upper != *text {
+            format!("Units are case-sensitive: did you mean `{upper}`?")
+        } else if text == "$" {
+            "`$` is ambiguous: write the currency code, e.g. `USD`, `CAD` or `AUD`.".to_string()
+        } else if matches!(text.as_str(), "k" | "K" | "M" | "m" | "bn" | "B") {
+            "kpic has no magnitude suffixes: write the whole number with `_` between groups (`1_500_000 EUR`), or declare a unit such as `unit kEUR = 1000 EUR`.".to_string()
+        } else if let Some(d) = suggest::did_you_mean(text, candidates.iter().copied().chain(["count", "min", "month", "quarter", "year", "EUR", "USD"])) {
+            d
+        } else {
+            format!("Declare it with `unit {text}: count` if it counts things, or `unit {text}` for a new base unit. Built in are currency codes (EUR, USD, ...), %, 1, count, s, min, h, d, wk, month, quarter and year.")
+        };
+        Diagnostic::new(
+            &codes::UNKNOWN_UNIT,
+            format!("unknown unit `{text}`"),
+            name.span,
+            "not a built-in or declared unit",
+        )
+        .with_help(help)
+    }
+}
+
+impl Unit {
+    /// The same dimensions with the factor multiplied by `by`.
+    pub fn scale(&self, by: f64) -> Unit {
+        let mut u = self.clone();
+        u.factor *= by;
+        u
+    }
+}
