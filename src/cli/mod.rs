@@ -81,7 +81,7 @@ fn build(a: &args::ModelArgs, dir: &std::path::Path, color: Color, spec: bool) -
         if spec {
             files.push((target.join("spec.json"), kpic::emit::spec_json(analysis, sources, &project.name)));
         }
-        for (name, text) in kpic::docs::markdown(analysis, sources, &project.name) {
+        for (name, text) in kpic::docs::markdown(analysis, sources, &project.name, &project.lints.limits) {
             files.push((target.join("docs").join(name), text));
         }
         output::write_all(&files)?;

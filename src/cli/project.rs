@@ -16,8 +16,6 @@ pub struct UsageError(pub String);
 #[derive(Debug)]
 pub struct Project {
     pub name: String,
-    /// The directory with the kpic.toml, if any.
-    pub root: Option<PathBuf>,
     pub files: Vec<PathBuf>,
     pub lints: LintConfig,
 }
@@ -52,7 +50,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Project>, UsageError> {
                 Some(r) => read_config(r)?,
                 None => ("model".to_string(), LintConfig::default()),
             };
-            Ok(Project { name, root, files, lints })
+            Ok(Project { name, files, lints })
         })
         .collect()
 }

@@ -1,6 +1,6 @@
 //! Machine-readable outputs: the JSON spec of a checked model.
 
-mod spec;
+pub mod spec;
 mod tree;
 
 pub use spec::{SPEC_VERSION, build_spec, spec_json};

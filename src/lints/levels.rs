@@ -25,20 +25,17 @@ pub fn check_levels(m: &Model, limits: &Limits, diags: &mut Vec<Diagnostic>) {
         let n = kpis.len();
         if n < lo || n > hi {
             let (problem, help) = if n < lo {
-                ("too few", format!("The guide advises {lo} to {hi} KPIs here; with fewer, important goals go unmeasured. Add KPIs, or change the limit in kpic.toml (`[limits]`)."))
+                ("fewer", "With fewer, important goals go unmeasured. Add KPIs, or change the limit in kpic.toml (`[limits]`).")
             } else {
-                ("too many", format!("The guide advises {lo} to {hi} KPIs here; more is noise. Keep the ones that steer and demote the rest to metrics, or change the limit in kpic.toml (`[limits]`)."))
+                ("more", "More is noise: keep the KPIs that steer and turn the rest into metrics, or change the limit in kpic.toml (`[limits]`).")
             };
-            let mut d = Diagnostic::new(
+            let d = Diagnostic::new(
                 &codes::KPI_COUNT,
-                format!("the {} level has {n} KPI{}: {problem}", level.label(), if n == 1 { "" } else { "s" }),
+                format!("{} has {n} KPI{}, {problem} than the {lo} to {hi} the guide advises", level.label(), if n == 1 { "" } else { "s" }),
                 span(kpis[0]),
-                format!("one of the {n} KPIs of {}", level.label()),
+                format!("{} of {}", if n == 1 { "the only KPI" } else { "a KPI" }, level.label()),
             )
             .with_help(help);
-            for &i in kpis.iter().skip(1).take(2) {
-                d = d.with_label(span(i), "");
-            }
             diags.push(d);
         }
         let all_lagging = kpis.iter().all(|&i| m.kpi_info[i].kind == Some(Kind::Lagging));
@@ -46,7 +43,7 @@ pub fn check_levels(m: &Model, limits: &Limits, diags: &mut Vec<Diagnostic>) {
             diags.push(
                 Diagnostic::new(
                     &codes::ALL_LAGGING,
-                    format!("every KPI of the {} level is lagging: you steer too late", level.label()),
+                    format!("every KPI of {} is lagging: you steer too late", level.label()),
                     span(kpis[0]),
                     "lagging, like the rest of this level",
                 )

@@ -10,6 +10,7 @@ mod required;
 mod unused;
 
 pub use config::{LintConfig, Limits};
+pub use levels::kpis_by_level;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Model;

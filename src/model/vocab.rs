@@ -78,11 +78,11 @@ pub struct LevelKey {
 }
 
 impl LevelKey {
-    /// "company", "department Sales", "team Checkout".
+    /// "the company level", "department \"Sales\"", "team \"Checkout\"".
     pub fn label(&self) -> String {
         match &self.group {
-            Some(g) => format!("{} {g}", self.kind.as_str()),
-            None => self.kind.as_str().to_string(),
+            Some(g) => format!("{} \"{g}\"", self.kind.as_str()),
+            None => "the company level".to_string(),
         }
     }
 }

@@ -72,9 +72,17 @@ impl<'d> Lowerer<'d> {
         Lowerer { file, offset, diags }
     }
 
+    /// The span of a pair, without the spaces and comments pest keeps after
+    /// its last token: it ends where its last descendant ends.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
+        let mut end = s.end();
+        let mut last = pair.clone().into_inner().last();
+        while let Some(p) = last {
+            end = p.as_span().end();
+            last = p.into_inner().last();
+        }
+        Span::new(self.file, self.offset + s.start(), self.offset + end)
     }
 
     fn cursor<'i>(&self, pair: Pair<'i, Rule>) -> Cursor<'i> {

@@ -51,7 +51,7 @@ pub fn check_targets(m: &Model, typing: &Typing, today: Date, diags: &mut Vec<Di
                             target.value.span,
                             format!("{} is {colour}", quantity_text(&target.value)),
                         )
-                        .with_label(bands_span, format!("green is {}", green_text(set)))
+                        .with_label(bands_span, format!("green is {}", green_text(set, typing.kpis[i].unit())))
                         .with_help("A target is a value you want to reach, so it must be green: move the target into the green band, or move the thresholds."),
                     );
                 }
@@ -72,7 +72,7 @@ pub fn check_targets(m: &Model, typing: &Typing, today: Date, diags: &mut Vec<Di
                         t.goal.value.span,
                         format!("{} is {colour}", quantity_text(&t.goal.value)),
                     )
-                    .with_label(k.attrs.bands.as_ref().map_or(k.name.span, |b| b.span), format!("green is {}", green_text(set)))
+                    .with_label(k.attrs.bands.as_ref().map_or(k.name.span, |b| b.span), format!("green is {}", green_text(set, typing.kpis[i].unit())))
                     .with_help("An interim milestone may be amber; if this is the final target, move it into the green band."),
                 );
             }
@@ -113,9 +113,9 @@ fn describe(d: Direction) -> &'static str {
     }
 }
 
-fn green_text(set: &BandSet) -> String {
+fn green_text(set: &BandSet, unit: Option<&crate::units::Unit>) -> String {
     let Some(g) = set.green() else { return "missing".into() };
-    let num = |v: f64| format!("{}", (v * 1e9).round() / 1e9);
+    let num = |v: f64| unit.map_or_else(|| crate::units::dim::format_number(v), |u| u.format_value(v));
     match (g.from, g.to) {
         (Some(a), Some(b)) => format!("from {} to {}", num(a.value), num(b.value)),
         (Some(a), None) => format!("{} {}", if a.closed { "at least" } else { "above" }, num(a.value)),

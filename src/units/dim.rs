@@ -127,10 +127,27 @@ impl Unit {
         self.factor / to.factor
     }
 
+    /// A value in this unit as people read it: `28%`, `2.4 EUR / session`, `3`.
+    pub fn format_value(&self, v: f64) -> String {
+        let n = format_number(v);
+        let text = self.to_string();
+        match text.as_str() {
+            "%" => format!("{n}%"),
+            "1" => n,
+            _ => format!("{n} {text}"),
+        }
+    }
+
     /// The powers of each base dimension, by name, for the JSON spec.
     pub fn dimension_vector(&self) -> BTreeMap<String, i32> {
         self.dims.iter().map(|(b, p)| (b.name().to_string(), *p)).collect()
     }
+}
+
+/// A number without floating-point noise: `0.1 + 0.2` prints as `0.3`.
+pub fn format_number(v: f64) -> String {
+    let rounded = (v * 1e9).round() / 1e9;
+    if rounded == 0.0 { "0".to_string() } else { format!("{rounded}") }
 }
 
 fn close(a: f64, b: f64) -> bool {
