@@ -29,6 +29,9 @@ pub type Text = Spanned<String>;
 pub struct File {
     pub id: FileId,
     pub items: Vec<Item>,
+    /// Names declared by items that could not be parsed: references to them
+    /// are not reported again as unknown.
+    pub broken: Vec<Name>,
 }
 
 /// A top-level declaration.
@@ -62,6 +65,7 @@ pub struct UnitFactor {
 /// A number with an optional unit, as in targets and bands: `2.40 EUR/session`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quantity {
+    /// The value; NaN when the number could not be read (already reported).
     pub value: f64,
     /// The number exactly as written (for docs and the formatter).
     pub text: String,

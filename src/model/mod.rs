@@ -58,6 +58,8 @@ pub struct Model {
     pub fields: Vec<HashMap<String, usize>>,
     /// Per KPI, its vocabulary attributes read into enums (unknown words reported).
     pub kpi_info: Vec<KpiInfo>,
+    /// Names of declarations that did not parse; not reported again as unknown.
+    pub broken: std::collections::HashSet<String>,
 }
 
 impl Model {

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 pub fn declare(files: Vec<ast::File>, diags: &mut Vec<Diagnostic>) -> Model {
     let mut m = Model::default();
     for file in files {
+        m.broken.extend(file.broken.into_iter().map(|n| n.text));
         for item in file.items {
             let name = item.name().clone();
             let symbol = match item {

@@ -57,6 +57,9 @@ struct Refs<'a> {
 
 impl Refs<'_> {
     fn unknown(&mut self, code: &'static codes::Code, what: &str, name: &Name, candidates: Vec<&str>, fallback: String) {
+        if self.m.broken.contains(&name.text) {
+            return;
+        }
         let help = suggest::did_you_mean(&name.text, candidates).unwrap_or(fallback);
         self.diags.push(
             Diagnostic::new(code, format!("unknown {what} `{}`", name.text), name.span, format!("no {what} has this name"))
@@ -194,7 +197,7 @@ impl Refs<'_> {
         let mut counted: HashSet<crate::source::Span> = HashSet::new();
         e.walk(|node| {
             if let ExprKind::Call { function, args, .. } = &node.kind {
-                if function.text == "count" {
+                if function.text == "count" || !FUNCTIONS.contains(&function.text.as_str()) {
                     for a in args {
                         counted.insert(a.unparen().span);
                     }

@@ -111,6 +111,9 @@ pub fn split(text: &str) -> Vec<Chunk> {
         match b {
             b'"' => {
                 // A string runs to its closing quote or the end of the line.
+                // An unclosed string ends at the line end; its line is then
+                // scanned as code, so a `{` typed after a missing quote counts.
+                let open = i;
                 i += 1;
                 column += 1;
                 while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
@@ -121,6 +124,8 @@ pub fn split(text: &str) -> Vec<Chunk> {
                 }
                 if i < bytes.len() && bytes[i] == b'"' {
                     i += 1;
+                } else {
+                    i = open + 1;
                 }
                 continue;
             }

@@ -287,7 +287,8 @@ impl<'d> Lowerer<'d> {
             )
             .with_help("Write the date as YYYY-MM-DD with a month from 01 to 12 and a day that exists in that month, e.g. 2027-12-31."),
         );
-        None
+        // Keep the date as written (it still orders) so no "missing deadline" follows.
+        Some(Spanned { value: Date { year: year.unwrap_or(0), month: month.unwrap_or(0), day: day.unwrap_or(0) }, span })
     }
 
     /// A number as written; reports a decimal comma or an unreadable number.
@@ -307,17 +308,18 @@ impl<'d> Lowerer<'d> {
                 diag = diag.with_note("the `.` here groups thousands, as in Dutch; kpic would read it as a decimal point");
             }
             self.diags.push(diag);
-            (fixed.parse::<f64>().unwrap_or(0.0), fixed)
+            // Reported: later phases skip an unreadable number (NaN).
+            (f64::NAN, fixed)
         } else {
             let clean: String = text.chars().filter(|c| *c != '_').collect();
             (clean.parse::<f64>().unwrap_or(f64::INFINITY), text.to_string())
         };
-        if !value.is_finite() {
+        if value.is_infinite() {
             self.diags.push(
-                Diagnostic::new(&codes::INVALID_NUMBER, format!("`{text}` is too large to compute with"), span, "this number")
+                Diagnostic::new(&codes::INVALID_NUMBER, "this number is too large to compute with", span, format!("{} digits", text.len()))
                     .with_help("Use a smaller unit (e.g. k EUR declared as `unit kEUR = 1000 EUR`) so the number fits."),
             );
-            return (0.0, written);
+            return (f64::NAN, written);
         }
         if negative {
             (-value, format!("-{written}"))

@@ -25,6 +25,7 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> (ast::File, Vec<Diagnostic>)
     let text = &*file.text;
     let mut diags = Vec::new();
     let mut items = Vec::new();
+    let mut broken = Vec::new();
     let chunks = chunk::split(text);
     if chunks.is_empty() {
         diags.push(
@@ -48,6 +49,7 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> (ast::File, Vec<Diagnostic>)
                 )
                 .with_help("Split the formula into metrics: give an inner part a name with `metric name = ...` and use that name."),
             );
+            broken.extend(declared_name(id, text, &c));
             continue;
         }
         let source = &text[c.start..c.end];
@@ -63,8 +65,29 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> (ast::File, Vec<Diagnostic>)
                     }
                 }
             }
-            Err(err) => diags.push(errors::syntax_error(id, text, &c, &err)),
+            Err(err) => {
+                diags.push(errors::syntax_error(id, text, &c, &err));
+                broken.extend(declared_name(id, text, &c));
+            }
         }
     }
-    (ast::File { id, items }, diags)
+    (ast::File { id, items, broken }, diags)
+}
+
+/// The name an item declares (`kpi NAME ...`), read without the grammar, for
+/// an item that did not parse.
+fn declared_name(id: FileId, text: &str, c: &chunk::Chunk) -> Option<ast::Name> {
+    let item = &text[c.start..c.end];
+    let mut words = item.split(|ch: char| ch.is_whitespace()).filter(|w| !w.is_empty());
+    let keyword = words.next()?;
+    if !ITEM_KEYWORDS.contains(&keyword) || keyword == "target" {
+        return None;
+    }
+    let rest = item[keyword.len()..].trim_start();
+    let name: String = rest.chars().take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_').collect();
+    if name.is_empty() {
+        return None;
+    }
+    let start = c.start + item.len() - rest.len();
+    Some(ast::Name { span: Span::new(id, start, start + name.len()), text: name })
 }

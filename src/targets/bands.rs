@@ -63,19 +63,12 @@ fn rank(c: Colour) -> u8 {
 
 /// Checks a band set; returns it when it is sound.
 pub fn check_bands(kpi: &str, bands: &Bands, typing: &Typing, diags: &mut Vec<Diagnostic>) -> Option<BandSet> {
-    let mut ok = true;
-    for step in &bands.steps {
-        for op in [&step.left, &step.right] {
-            if matches!(op.value, BandOp::Gt | BandOp::Ge) {
-                diags.push(
-                    Diagnostic::new(&codes::BAND_OPERATOR, format!("bands are written from low to high, but this is `{}`", op.value.as_str()), op.span, "use `<` or `<=`")
-                        .with_help("Write every band on one number line from low to high: `red < 20% <= amber < 28% <= green`, or `green <= 2 d < amber <= 3 d < red` when lower is better."),
-                );
-                ok = false;
-            }
-        }
-    }
-    if !ok {
+    let backwards = bands.steps.iter().flat_map(|s| [&s.left, &s.right]).find(|op| matches!(op.value, BandOp::Gt | BandOp::Ge));
+    if let Some(op) = backwards {
+        diags.push(
+            Diagnostic::new(&codes::BAND_OPERATOR, format!("bands are written from low to high, but this is `{}`", op.value.as_str()), op.span, "use `<` or `<=`")
+                .with_help("Write every band on one number line from low to high: `red < 20% <= amber < 28% <= green`, or `green <= 2 d < amber <= 3 d < red` when lower is better."),
+        );
         return None;
     }
     // Colours: rising to one green band, then falling.

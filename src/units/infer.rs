@@ -23,6 +23,7 @@ impl Ty {
     /// How a type reads in a message.
     pub fn describe(&self) -> String {
         match self {
+            Ty::Num(u) if u.is_dimensionless() && u.factor == 1.0 => "a plain number".into(),
             Ty::Num(u) => u.to_string(),
             Ty::Kind(FieldKind::Text) => "text".into(),
             Ty::Kind(FieldKind::Bool) => "a yes/no value".into(),
@@ -265,7 +266,7 @@ impl<'a, 'd> Infer<'a, 'd> {
                     .with_optional_label(*field, format!("a field of `{}`", m.sources[a].name.text))
                     .with_help("A row belongs to one source. Aggregate each source on its own and combine the results, e.g. `sum(a.x) / sum(b.y)`."),
                 );
-                Level::Agg
+                Level::Row(a)
             }
             (Level::Row(s), Level::Agg) => {
                 self.bare_field(field.unwrap_or(span), s);

@@ -48,6 +48,8 @@ impl FieldKind {
 #[derive(Debug, Default)]
 pub struct Registry {
     declared: HashMap<String, Unit>,
+    /// Unit declarations that did not parse: their names are not reported.
+    broken: std::collections::HashSet<String>,
 }
 
 /// A unit name that could not be read (already reported).
@@ -77,7 +79,7 @@ pub fn builtin(name: &str) -> Option<Unit> {
 impl Registry {
     /// Reads the model's unit declarations.
     pub fn build(m: &Model, diags: &mut Vec<Diagnostic>) -> Registry {
-        let mut reg = Registry::default();
+        let mut reg = Registry { broken: m.broken.clone(), ..Registry::default() };
         let mut aliases: Vec<&ast::UnitDecl> = Vec::new();
         for u in &m.units {
             let name = &u.name.text;
@@ -172,7 +174,9 @@ impl Registry {
             match self.atom(&f.name.text) {
                 Some(a) => u = u.mul(&a.powi(f.power)),
                 None => {
-                    diags.push(self.unknown(&f.name));
+                    if !self.broken.contains(&f.name.text) {
+                        diags.push(self.unknown(&f.name));
+                    }
                     ok = false;
                 }
             }

@@ -61,6 +61,9 @@ struct Kpi<'a> {
 impl Kpi<'_> {
     /// Checks one value against the KPI's unit and records it normalised.
     fn value(&self, reg: &Registry, q: &Quantity, what: &str, t: &mut Typing, diags: &mut Vec<Diagnostic>) {
+        if q.value.is_nan() {
+            return;
+        }
         let Some(written) = &q.unit else {
             // A bare number is in the KPI's unit.
             t.values.insert(q.span, q.value);
