@@ -66,6 +66,9 @@ fn check(a: &args::CheckArgs, color: Color) -> Result<u8, UsageError> {
 }
 
 fn build(a: &args::ModelArgs, dir: &std::path::Path, color: Color, spec: bool) -> Result<u8, UsageError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(UsageError(format!("`{}` is a file; `-o` needs a directory", dir.display())));
+    }
     let models = analyze_all(a)?;
     let several = models.len() > 1;
     let mut errors = false;
