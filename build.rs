@@ -11,7 +11,9 @@ fn main() {
     if let Ok(read) = fs::read_dir(&dir) {
         for entry in read.flatten() {
             let path = entry.path();
-            let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+            let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+                continue;
+            };
             if path.extension().is_some_and(|e| e == "md") && stem.starts_with("KPI") {
                 println!("cargo:rerun-if-changed={}", path.display());
                 entries.push((stem.to_string(), path.display().to_string()));
@@ -19,7 +21,9 @@ fn main() {
         }
     }
     entries.sort();
-    let mut out = String::from("/// (code, Markdown explanation) for every file in docs/diagnostics.\npub static EXPLANATIONS: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// (code, Markdown explanation) for every file in docs/diagnostics.\npub static EXPLANATIONS: &[(&str, &str)] = &[\n",
+    );
     for (code, path) in entries {
         out.push_str(&format!("    ({code:?}, include_str!({path:?})),\n"));
     }

@@ -6,18 +6,18 @@
 //! dependencies) -> units -> targets -> graph (chains) -> lints -> emit / docs.
 #![deny(clippy::unwrap_used)]
 
-pub mod source;
-pub mod diagnostics;
-pub mod syntax;
 pub mod ast;
+pub mod diagnostics;
+pub mod docs;
+pub mod emit;
+pub mod graph;
+pub mod lints;
 pub mod model;
 pub mod resolve;
-pub mod graph;
-pub mod units;
+pub mod source;
+pub mod syntax;
 pub mod targets;
-pub mod lints;
-pub mod emit;
-pub mod docs;
+pub mod units;
 
 use ast::Date;
 use diagnostics::{Diagnostic, codes};
@@ -39,7 +39,11 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            today: Date { year: 1970, month: 1, day: 1 },
+            today: Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            },
             lints: LintConfig::default(),
         }
     }
@@ -88,5 +92,12 @@ pub fn analyze(sources: &SourceMap, options: &Options) -> Analysis {
     lints::check_method(&model, &options.lints.limits, &mut diags);
     lints::config::apply(&mut diags, &options.lints, &model);
     diagnostics::sort(&mut diags);
-    Analysis { model, formulas, typing, goals, chains, diagnostics: diags }
+    Analysis {
+        model,
+        formulas,
+        typing,
+        goals,
+        chains,
+        diagnostics: diags,
+    }
 }

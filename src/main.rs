@@ -10,11 +10,15 @@ fn main() -> ExitCode {
     let args = cli::args::Cli::parse();
     // Checking recurses only as deep as a formula nests (a bounded depth), but a
     // generous stack keeps debug builds safe too.
-    let worker = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(move || cli::run(args));
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || cli::run(args));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {
-            eprintln!("kpic: internal error: the checker stopped unexpectedly; please report this with the input that caused it");
+            eprintln!(
+                "kpic: internal error: the checker stopped unexpectedly; please report this with the input that caused it"
+            );
             ExitCode::from(101)
         }
     }

@@ -15,8 +15,10 @@ fn invalid_fixtures() -> Vec<(std::path::PathBuf, String)> {
         .into_iter()
         .filter(|p| !p.starts_with("tests/fixtures/valid"))
         .map(|p| {
-            let text = String::from_utf8_lossy(&std::fs::read(root().join(&p)).expect("read")).into_owned();
-            let code = expected_code(&text).unwrap_or_else(|| panic!("{} has no `// expect: KPIxxx` header", p.display()));
+            let text = String::from_utf8_lossy(&std::fs::read(root().join(&p)).expect("read"))
+                .into_owned();
+            let code = expected_code(&text)
+                .unwrap_or_else(|| panic!("{} has no `// expect: KPIxxx` header", p.display()));
             (p, code)
         })
         .collect()
@@ -30,10 +32,20 @@ fn each_invalid_fixture_triggers_exactly_its_diagnostic() {
         let shown = shown(&analysis);
         let codes: Vec<&str> = shown.iter().map(|d| d.code.code).collect();
         if codes != [code.as_str()] {
-            failures.push(format!("{}: expected [{code}], got {codes:?}\n{}", path.display(), render(&analysis, &sources)));
+            failures.push(format!(
+                "{}: expected [{code}], got {codes:?}\n{}",
+                path.display(),
+                render(&analysis, &sources)
+            ));
             continue;
         }
-        let name = path.strip_prefix("tests/fixtures").expect("fixture").with_extension("").display().to_string().replace('/', "__");
+        let name = path
+            .strip_prefix("tests/fixtures")
+            .expect("fixture")
+            .with_extension("")
+            .display()
+            .to_string()
+            .replace('/', "__");
         insta::assert_snapshot!(name, render(&analysis, &sources));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -52,9 +64,15 @@ fn every_code_has_a_fixture_and_an_explanation() {
             missing.push(format!("{} ({}) has no fixture", c.code, c.slug));
         }
         match explanation(c.code) {
-            None => missing.push(format!("{} ({}) has no docs/diagnostics/{}.md", c.code, c.slug, c.code)),
+            None => missing.push(format!(
+                "{} ({}) has no docs/diagnostics/{}.md",
+                c.code, c.slug, c.code
+            )),
             Some(text) if !text.starts_with(&format!("# {}: {}", c.code, c.slug)) => {
-                missing.push(format!("docs/diagnostics/{}.md does not start with `# {}: {}`", c.code, c.code, c.slug));
+                missing.push(format!(
+                    "docs/diagnostics/{}.md does not start with `# {}: {}`",
+                    c.code, c.code, c.slug
+                ));
             }
             Some(_) => {}
         }
@@ -71,6 +89,11 @@ fn every_code_has_a_fixture_and_an_explanation() {
 fn valid_fixtures_and_the_sketch_have_no_errors() {
     for path in kpi_files(Path::new("tests/fixtures/valid")) {
         let (sources, analysis) = check(std::slice::from_ref(&path), &options(None));
-        assert!(!analysis.has_errors(), "{}:\n{}", path.display(), render(&analysis, &sources));
+        assert!(
+            !analysis.has_errors(),
+            "{}:\n{}",
+            path.display(),
+            render(&analysis, &sources)
+        );
     }
 }

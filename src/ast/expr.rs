@@ -125,9 +125,7 @@ impl Expr {
             | ExprKind::Bool(_)
             | ExprKind::Name(_)
             | ExprKind::Field(_) => Vec::new(),
-            ExprKind::Call { args, filter, .. } => {
-                args.iter().chain(filter.as_deref()).collect()
-            }
+            ExprKind::Call { args, filter, .. } => args.iter().chain(filter.as_deref()).collect(),
             ExprKind::Arith { first, rest } => std::iter::once(&**first)
                 .chain(rest.iter().map(|(_, _, e)| e))
                 .collect(),

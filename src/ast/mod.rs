@@ -375,7 +375,11 @@ impl AttrKind {
     pub fn repeatable(self) -> bool {
         matches!(
             self,
-            AttrKind::Action | AttrKind::Field | AttrKind::KeyResult | AttrKind::Allow | AttrKind::Segment
+            AttrKind::Action
+                | AttrKind::Field
+                | AttrKind::KeyResult
+                | AttrKind::Allow
+                | AttrKind::Segment
         )
     }
 }

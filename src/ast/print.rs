@@ -26,7 +26,9 @@ pub fn quantity_text(q: &Quantity) -> String {
 
 fn number_with_unit(number: &str, unit: Option<&UnitExpr>) -> String {
     match unit {
-        Some(u) if u.factors.len() == 1 && u.factors[0].name.text == "%" && u.factors[0].power == 1 => {
+        Some(u)
+            if u.factors.len() == 1 && u.factors[0].name.text == "%" && u.factors[0].power == 1 =>
+        {
             format!("{number}%")
         }
         Some(u) => format!("{number} {}", unit_text(u)),
@@ -64,7 +66,11 @@ fn write_expr(e: &Expr, out: &mut String) {
             out.push('.');
             out.push_str(&f.field.text);
         }
-        ExprKind::Call { function, args, filter } => {
+        ExprKind::Call {
+            function,
+            args,
+            filter,
+        } => {
             out.push_str(&function.text);
             out.push('(');
             for (i, a) in args.iter().enumerate() {

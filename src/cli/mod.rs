@@ -23,7 +23,9 @@ pub fn run(cli: Cli) -> u8 {
     let color = match cli.color {
         ColorChoice::Always => Color::Always,
         ColorChoice::Never => Color::Never,
-        ColorChoice::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => Color::Never,
+        ColorChoice::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
+            Color::Never
+        }
         ColorChoice::Auto if std::io::stderr().is_terminal() => Color::Always,
         ColorChoice::Auto => Color::Never,
     };
@@ -43,12 +45,17 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 /// Discovers, loads and checks every model given.
-fn analyze_all(args: &args::ModelArgs) -> Result<Vec<(Project, kpic::source::SourceMap, Analysis)>, UsageError> {
+fn analyze_all(
+    args: &args::ModelArgs,
+) -> Result<Vec<(Project, kpic::source::SourceMap, Analysis)>, UsageError> {
     let mut out = Vec::new();
     for mut project in project::discover(&args.paths)? {
         project::apply_flags(&mut project.lints, &args.allow, &args.warn, &args.deny)?;
         let sources = project::load(&project)?;
-        let options = Options { today: today(), lints: project.lints.clone() };
+        let options = Options {
+            today: today(),
+            lints: project.lints.clone(),
+        };
         let analysis = analyze(&sources, &options);
         out.push((project, sources, analysis));
     }
@@ -65,9 +72,17 @@ fn check(a: &args::CheckArgs, color: Color) -> Result<u8, UsageError> {
     Ok(if errors { MODEL_ERRORS } else { CLEAN })
 }
 
-fn build(a: &args::ModelArgs, dir: &std::path::Path, color: Color, spec: bool) -> Result<u8, UsageError> {
+fn build(
+    a: &args::ModelArgs,
+    dir: &std::path::Path,
+    color: Color,
+    spec: bool,
+) -> Result<u8, UsageError> {
     if dir.exists() && !dir.is_dir() {
-        return Err(UsageError(format!("`{}` is a file; `-o` needs a directory", dir.display())));
+        return Err(UsageError(format!(
+            "`{}` is a file; `-o` needs a directory",
+            dir.display()
+        )));
     }
     let models = analyze_all(a)?;
     let several = models.len() > 1;
@@ -76,19 +91,36 @@ fn build(a: &args::ModelArgs, dir: &std::path::Path, color: Color, spec: bool) -
         report::print(args::Format::Human, &analysis.diagnostics, sources, color);
         if analysis.has_errors() {
             errors = true;
-            eprintln!("kpic: nothing written for `{}`: the model has errors", project.name);
+            eprintln!(
+                "kpic: nothing written for `{}`: the model has errors",
+                project.name
+            );
             continue;
         }
-        let target = if several { dir.join(output::slug(&project.name)) } else { dir.to_path_buf() };
+        let target = if several {
+            dir.join(output::slug(&project.name))
+        } else {
+            dir.to_path_buf()
+        };
         let mut files: Vec<(std::path::PathBuf, String)> = Vec::new();
         if spec {
-            files.push((target.join("spec.json"), kpic::emit::spec_json(analysis, sources, &project.name)));
+            files.push((
+                target.join("spec.json"),
+                kpic::emit::spec_json(analysis, sources, &project.name),
+            ));
         }
-        for (name, text) in kpic::docs::markdown(analysis, sources, &project.name, &project.lints.limits) {
+        for (name, text) in
+            kpic::docs::markdown(analysis, sources, &project.name, &project.lints.limits)
+        {
             files.push((target.join("docs").join(name), text));
         }
         output::write_all(&files)?;
-        eprintln!("kpic: wrote {} file{} to {}", files.len(), if files.len() == 1 { "" } else { "s" }, target.display());
+        eprintln!(
+            "kpic: wrote {} file{} to {}",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            target.display()
+        );
     }
     Ok(if errors { MODEL_ERRORS } else { CLEAN })
 }
@@ -96,27 +128,45 @@ fn build(a: &args::ModelArgs, dir: &std::path::Path, color: Color, spec: bool) -
 fn explain(code: Option<&str>, list: bool) -> Result<u8, UsageError> {
     if list || code.is_none() {
         for c in codes::ALL {
-            println!("{}  {:<26} {:<8} {}", c.code, c.slug, c.default.as_str(), c.summary);
+            println!(
+                "{}  {:<26} {:<8} {}",
+                c.code,
+                c.slug,
+                c.default.as_str(),
+                c.summary
+            );
         }
         return Ok(CLEAN);
     }
     let name = code.unwrap_or_default();
     let Some(c) = codes::lookup(name) else {
-        let hint = kpic::diagnostics::suggest::did_you_mean(name, codes::ALL.iter().map(|c| c.slug))
-            .map(|d| format!(" ({d})"))
-            .unwrap_or_default();
-        return Err(UsageError(format!("no diagnostic `{name}`{hint}; run `kpic explain --list` to see them all")));
+        let hint =
+            kpic::diagnostics::suggest::did_you_mean(name, codes::ALL.iter().map(|c| c.slug))
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+        return Err(UsageError(format!(
+            "no diagnostic `{name}`{hint}; run `kpic explain --list` to see them all"
+        )));
     };
     match explanation(c.code) {
         Some(text) => print!("{text}"),
-        None => println!("{}: {} ({})\n\n{}.", c.code, c.slug, c.default.as_str(), c.summary),
+        None => println!(
+            "{}: {} ({})\n\n{}.",
+            c.code,
+            c.slug,
+            c.default.as_str(),
+            c.summary
+        ),
     }
     Ok(CLEAN)
 }
 
 /// Today's date, from `KPIC_TODAY` (YYYY-MM-DD, for reproducible runs) or the clock.
 fn today() -> kpic::ast::Date {
-    if let Some(d) = std::env::var("KPIC_TODAY").ok().and_then(|s| parse_date(&s)) {
+    if let Some(d) = std::env::var("KPIC_TODAY")
+        .ok()
+        .and_then(|s| parse_date(&s))
+    {
         return d;
     }
     let secs = std::time::SystemTime::now()

@@ -18,7 +18,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| UsageError(format!("cannot write `{}`: {e}", path.display()));
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut tmp = tempfile::Builder::new().prefix(".kpic-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".kpic-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
@@ -29,8 +33,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
 pub fn slug(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
-    let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    let s = s
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     if s.is_empty() { "model".into() } else { s }
 }

@@ -1,8 +1,8 @@
 //! Finding the models on disk: files, `kpic.toml` roots and their settings.
 
 use kpic::diagnostics::Severity;
-use kpic::lints::config::{find_lint, parse_level};
 use kpic::lints::LintConfig;
+use kpic::lints::config::{find_lint, parse_level};
 use kpic::source::{SourceFile, SourceMap};
 use std::collections::BTreeMap;
 use std::fs;
@@ -25,19 +25,31 @@ pub struct Project {
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Project>, UsageError> {
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|e| UsageError(format!("cannot read `{}`: {}", path.display(), io_reason(&e))))?;
+        let meta = fs::metadata(path).map_err(|e| {
+            UsageError(format!(
+                "cannot read `{}`: {}",
+                path.display(),
+                io_reason(&e)
+            ))
+        })?;
         if meta.is_dir() {
             let mut files = Vec::new();
             walk(path, &mut files)?;
             if files.is_empty() {
-                return Err(UsageError(format!("`{}` contains no .kpi files", path.display())));
+                return Err(UsageError(format!(
+                    "`{}` contains no .kpi files",
+                    path.display()
+                )));
             }
             for f in files {
                 let root = root_of(&f, path);
                 groups.entry(root).or_default().push(f);
             }
         } else {
-            let root = path.parent().filter(|p| p.join("kpic.toml").is_file()).map(Path::to_path_buf);
+            let root = path
+                .parent()
+                .filter(|p| p.join("kpic.toml").is_file())
+                .map(Path::to_path_buf);
             groups.entry(root).or_default().push(path.clone());
         }
     }
@@ -67,10 +79,19 @@ fn io_reason(e: &std::io::Error) -> String {
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), UsageError> {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let entries = fs::read_dir(&d).map_err(|e| UsageError(format!("cannot read directory `{}`: {}", d.display(), io_reason(&e))))?;
+        let entries = fs::read_dir(&d).map_err(|e| {
+            UsageError(format!(
+                "cannot read directory `{}`: {}",
+                d.display(),
+                io_reason(&e)
+            ))
+        })?;
         for entry in entries.flatten() {
             let p = entry.path();
-            let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
             if hidden {
                 continue;
             }
@@ -102,10 +123,26 @@ fn root_of(file: &Path, top: &Path) -> Option<PathBuf> {
 /// Reads `kpic.toml`: the model's name, lint levels and KPI-count limits.
 fn read_config(root: &Path) -> Result<(String, LintConfig), UsageError> {
     let path = root.join("kpic.toml");
-    let text = fs::read_to_string(&path).map_err(|e| UsageError(format!("cannot read `{}`: {}", path.display(), io_reason(&e))))?;
-    let value: toml::Table = text.parse().map_err(|e: toml::de::Error| UsageError(format!("`{}` is not valid TOML: {}", path.display(), e.message())))?;
+    let text = fs::read_to_string(&path).map_err(|e| {
+        UsageError(format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+    })?;
+    let value: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        UsageError(format!(
+            "`{}` is not valid TOML: {}",
+            path.display(),
+            e.message()
+        ))
+    })?;
     let bad = |what: String| UsageError(format!("`{}`: {what}", path.display()));
-    let mut name = root.file_name().and_then(|n| n.to_str()).unwrap_or("model").to_string();
+    let mut name = root
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("model")
+        .to_string();
     let mut config = LintConfig::default();
     for (key, v) in &value {
         match key.as_str() {
@@ -115,39 +152,68 @@ fn read_config(root: &Path) -> Result<(String, LintConfig), UsageError> {
                 }
             }
             "lints" => {
-                let table = v.as_table().ok_or_else(|| bad("`[lints]` must be a table".into()))?;
+                let table = v
+                    .as_table()
+                    .ok_or_else(|| bad("`[lints]` must be a table".into()))?;
                 for (lint, level) in table {
                     let code = find_lint(lint).map_err(bad)?;
-                    let level = level.as_str().and_then(parse_level).ok_or_else(|| bad(format!("the level of `{lint}` must be \"allow\", \"warn\" or \"deny\"")))?;
+                    let level = level.as_str().and_then(parse_level).ok_or_else(|| {
+                        bad(format!(
+                            "the level of `{lint}` must be \"allow\", \"warn\" or \"deny\""
+                        ))
+                    })?;
                     config.levels.push((code, level));
                 }
             }
             "limits" => {
-                let table = v.as_table().ok_or_else(|| bad("`[limits]` must be a table".into()))?;
+                let table = v
+                    .as_table()
+                    .ok_or_else(|| bad("`[limits]` must be a table".into()))?;
                 for (level, range) in table {
                     let pair = range
                         .as_array()
                         .filter(|a| a.len() == 2)
-                        .and_then(|a| Some((a[0].as_integer()? as usize, a[1].as_integer()? as usize)))
+                        .and_then(|a| {
+                            Some((a[0].as_integer()? as usize, a[1].as_integer()? as usize))
+                        })
                         .filter(|(lo, hi)| lo <= hi)
-                        .ok_or_else(|| bad(format!("`limits.{level}` must be [min, max], e.g. [5, 12]")))?;
+                        .ok_or_else(|| {
+                            bad(format!("`limits.{level}` must be [min, max], e.g. [5, 12]"))
+                        })?;
                     match level.as_str() {
                         "company" => config.limits.company = pair,
                         "department" => config.limits.department = pair,
                         "team" => config.limits.team = pair,
-                        other => return Err(bad(format!("unknown level `{other}` in [limits]: use company, department or team"))),
+                        other => {
+                            return Err(bad(format!(
+                                "unknown level `{other}` in [limits]: use company, department or team"
+                            )));
+                        }
                     }
                 }
             }
-            other => return Err(bad(format!("unknown section `[{other}]`: kpic.toml has [model], [lints] and [limits]"))),
+            other => {
+                return Err(bad(format!(
+                    "unknown section `[{other}]`: kpic.toml has [model], [lints] and [limits]"
+                )));
+            }
         }
     }
     Ok((name, config))
 }
 
 /// Adds the command line's lint levels (allow, then warn, then deny).
-pub fn apply_flags(config: &mut LintConfig, allow: &[String], warn: &[String], deny: &[String]) -> Result<(), UsageError> {
-    for (names, level) in [(allow, Severity::Allow), (warn, Severity::Warning), (deny, Severity::Error)] {
+pub fn apply_flags(
+    config: &mut LintConfig,
+    allow: &[String],
+    warn: &[String],
+    deny: &[String],
+) -> Result<(), UsageError> {
+    for (names, level) in [
+        (allow, Severity::Allow),
+        (warn, Severity::Warning),
+        (deny, Severity::Error),
+    ] {
         for n in names {
             if level == Severity::Error && n == "warnings" {
                 config.deny_warnings = true;
@@ -165,12 +231,15 @@ pub fn apply_flags(config: &mut LintConfig, allow: &[String], warn: &[String], d
 pub fn load(project: &Project) -> Result<SourceMap, UsageError> {
     let mut map = SourceMap::new();
     for f in &project.files {
-        let bytes = fs::read(f).map_err(|e| UsageError(format!("cannot read `{}`: {}", f.display(), io_reason(&e))))?;
+        let bytes = fs::read(f)
+            .map_err(|e| UsageError(format!("cannot read `{}`: {}", f.display(), io_reason(&e))))?;
         if bytes.len() > u32::MAX as usize {
-            return Err(UsageError(format!("`{}` is larger than 4 GiB", f.display())));
+            return Err(UsageError(format!(
+                "`{}` is larger than 4 GiB",
+                f.display()
+            )));
         }
         map.add(SourceFile::from_bytes(f.display().to_string(), bytes));
     }
     Ok(map)
 }
-

@@ -7,7 +7,10 @@ use kpic::source::SourceMap;
 use serde_json::json;
 
 pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap, color: Color) {
-    let shown: Vec<&Diagnostic> = diags.iter().filter(|d| d.severity != Severity::Allow).collect();
+    let shown: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.severity != Severity::Allow)
+        .collect();
     match format {
         Format::Human => {
             eprint!("{}", render_human(diags, sources, color));
@@ -18,7 +21,10 @@ pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap, color: C
                 println!("{}", diagnostic_json(d, sources));
             }
             let s = Summary::of(diags);
-            println!("{}", json!({ "summary": { "errors": s.errors, "warnings": s.warnings, "notes": s.notes, "files": sources.len() } }));
+            println!(
+                "{}",
+                json!({ "summary": { "errors": s.errors, "warnings": s.warnings, "notes": s.notes, "files": sources.len() } })
+            );
         }
         Format::Github => {
             for d in &shown {
@@ -79,7 +85,9 @@ fn diagnostic_json(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
 
 /// GitHub workflow commands: `%`, CR and LF in the message.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// GitHub workflow commands: also `:` and `,` in properties.

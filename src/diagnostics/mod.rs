@@ -111,12 +111,18 @@ impl Diagnostic {
 /// so that the same input always gives the same output.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (a.primary.span.file, a.primary.span.start, a.code.code, &a.message).cmp(&(
-            b.primary.span.file,
-            b.primary.span.start,
-            b.code.code,
-            &b.message,
-        ))
+        (
+            a.primary.span.file,
+            a.primary.span.start,
+            a.code.code,
+            &a.message,
+        )
+            .cmp(&(
+                b.primary.span.file,
+                b.primary.span.start,
+                b.code.code,
+                &b.message,
+            ))
     });
     diags.dedup();
 }
@@ -148,7 +154,10 @@ impl Summary {
         fn plural(n: usize, word: &str) -> String {
             format!("{n} {word}{}", if n == 1 { "" } else { "s" })
         }
-        let mut parts = vec![plural(self.errors, "error"), plural(self.warnings, "warning")];
+        let mut parts = vec![
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+        ];
         if self.notes > 0 {
             parts.push(plural(self.notes, "note"));
         }

@@ -79,7 +79,12 @@ impl Report {
             });
         }
         Report {
-            header: format!("{}[{}]: {}", diag.severity.as_str(), diag.code.code, diag.message),
+            header: format!(
+                "{}[{}]: {}",
+                diag.severity.as_str(),
+                diag.code.code,
+                diag.message
+            ),
             severity: diag.severity,
             help,
             source: named(sources, file),

@@ -34,7 +34,10 @@ mod tests {
     fn finds_typos_but_not_strangers() {
         let names = ["converted", "deal_value", "region"];
         assert_eq!(closest("convertd", names), Some("converted"));
-        assert_eq!(closest("head_of_sales", ["head_sales", "analyst"]), Some("head_sales"));
+        assert_eq!(
+            closest("head_of_sales", ["head_sales", "analyst"]),
+            Some("head_sales")
+        );
         assert_eq!(closest("xyz", names), None);
     }
 }

@@ -37,8 +37,16 @@ fn range(from: Option<Bound>, to: Option<Bound>, unit: Option<&Unit>) -> String 
         (None, Some(b)) if b.closed => format!("at {} or less", v(b)),
         (None, Some(b)) => format!("below {}", v(b)),
         (Some(a), Some(b)) => {
-            let start = if a.closed { format!("from {}", v(a)) } else { format!("above {}", v(a)) };
-            let end = if b.closed { format!("to {} inclusive", v(b)) } else { format!("up to {}", v(b)) };
+            let start = if a.closed {
+                format!("from {}", v(a))
+            } else {
+                format!("above {}", v(a))
+            };
+            let end = if b.closed {
+                format!("to {} inclusive", v(b))
+            } else {
+                format!("up to {}", v(b))
+            };
             format!("{start} {end}")
         }
     }
@@ -74,13 +82,30 @@ pub fn inputs(a: &Analysis, e: &ast::Expr) -> Vec<(String, String)> {
                     let fi = *m.fields[s].get(&f.field.text)?;
                     a.typing.fields.get(s)?.get(fi).cloned()
                 });
-                push(format!("{}.{}", f.source.text, f.field.text), ty.map_or_else(|| "?".into(), |t| t.describe()));
+                push(
+                    format!("{}.{}", f.source.text, f.field.text),
+                    ty.map_or_else(|| "?".into(), |t| t.describe()),
+                );
             }
             ExprKind::Name(name) => match m.lookup(&name.text) {
-                Some(Symbol::Metric(i)) => push(name.text.clone(), a.typing.metrics[i].unit().map_or("?".into(), Unit::to_string)),
-                Some(Symbol::Kpi(i)) => push(name.text.clone(), a.typing.kpis[i].unit().map_or("?".into(), Unit::to_string)),
+                Some(Symbol::Metric(i)) => push(
+                    name.text.clone(),
+                    a.typing.metrics[i]
+                        .unit()
+                        .map_or("?".into(), Unit::to_string),
+                ),
+                Some(Symbol::Kpi(i)) => push(
+                    name.text.clone(),
+                    a.typing.kpis[i].unit().map_or("?".into(), Unit::to_string),
+                ),
                 Some(Symbol::Source(i)) => {
-                    let rows = a.typing.rows.get(i).cloned().flatten().map_or("rows".into(), |u| u.to_string());
+                    let rows = a
+                        .typing
+                        .rows
+                        .get(i)
+                        .cloned()
+                        .flatten()
+                        .map_or("rows".into(), |u| u.to_string());
                     push(format!("count({})", name.text), rows);
                 }
                 _ => {}
@@ -99,10 +124,10 @@ pub fn sources_of(m: &Model, e: &ast::Expr) -> Vec<usize> {
     while let Some(expr) = stack.pop() {
         expr.walk(|n| match &n.kind {
             ExprKind::Field(f) => {
-                if let Some(Symbol::Source(s)) = m.lookup(&f.source.text) {
-                    if !out.contains(&s) {
-                        out.push(s);
-                    }
+                if let Some(Symbol::Source(s)) = m.lookup(&f.source.text)
+                    && !out.contains(&s)
+                {
+                    out.push(s);
                 }
             }
             ExprKind::Name(name) => match m.lookup(&name.text) {
@@ -145,17 +170,34 @@ pub fn health(a: &Analysis, limits: &Limits) -> Vec<LevelHealth> {
         let inside = |d: &&crate::diagnostics::Diagnostic| {
             kpis.iter().any(|&k| {
                 let s = m.kpis[k].span;
-                d.primary.span.file == s.file && s.start <= d.primary.span.start && d.primary.span.end <= s.end
+                d.primary.span.file == s.file
+                    && s.start <= d.primary.span.start
+                    && d.primary.span.end <= s.end
             })
         };
-        let count = |sev: Severity| a.diagnostics.iter().filter(|d| d.severity == sev).filter(inside).count();
-        let mut perspectives: Vec<Perspective> = kpis.iter().filter_map(|&k| m.kpi_info[k].perspective).collect();
+        let count = |sev: Severity| {
+            a.diagnostics
+                .iter()
+                .filter(|d| d.severity == sev)
+                .filter(inside)
+                .count()
+        };
+        let mut perspectives: Vec<Perspective> = kpis
+            .iter()
+            .filter_map(|&k| m.kpi_info[k].perspective)
+            .collect();
         perspectives.sort();
         perspectives.dedup();
         out.push(LevelHealth {
             advised: limits.range(level.kind),
-            leading: kpis.iter().filter(|&&k| m.kpi_info[k].kind == Some(Kind::Leading)).count(),
-            lagging: kpis.iter().filter(|&&k| m.kpi_info[k].kind == Some(Kind::Lagging)).count(),
+            leading: kpis
+                .iter()
+                .filter(|&&k| m.kpi_info[k].kind == Some(Kind::Leading))
+                .count(),
+            lagging: kpis
+                .iter()
+                .filter(|&&k| m.kpi_info[k].kind == Some(Kind::Lagging))
+                .count(),
             warnings: count(Severity::Warning),
             perspectives,
             level,

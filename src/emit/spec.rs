@@ -47,15 +47,19 @@ impl Ctx<'_> {
     }
 
     fn text(t: &Option<ast::Text>) -> Value {
-        t.as_ref().map_or(Value::Null, |t| Value::String(t.value.clone()))
+        t.as_ref()
+            .map_or(Value::Null, |t| Value::String(t.value.clone()))
     }
 
     fn name(n: &Option<ast::Name>) -> Value {
-        n.as_ref().map_or(Value::Null, |n| Value::String(n.text.clone()))
+        n.as_ref()
+            .map_or(Value::Null, |n| Value::String(n.text.clone()))
     }
 
     fn formula(&self, a: &Attrs, units: &FormulaUnits) -> Value {
-        let Some(f) = &a.formula else { return Value::Null };
+        let Some(f) = &a.formula else {
+            return Value::Null;
+        };
         json!({
             "text": print::expr_text(&f.value),
             "tree": expr_tree(&f.value),
@@ -138,7 +142,12 @@ pub fn build_spec(a: &Analysis, sources: &SourceMap, model_name: &str) -> Value 
             })
         })
         .collect();
-    let kpis: Vec<Value> = m.kpis.iter().enumerate().map(|(i, k)| kpi(&c, i, k)).collect();
+    let kpis: Vec<Value> = m
+        .kpis
+        .iter()
+        .enumerate()
+        .map(|(i, k)| kpi(&c, i, k))
+        .collect();
     let targets: Vec<Value> = m
         .targets
         .iter()
@@ -310,7 +319,8 @@ fn diagnostic(c: &Ctx<'_>, d: &Diagnostic) -> Value {
 
 /// The spec as pretty-printed JSON text, ending in a newline.
 pub fn spec_json(a: &Analysis, sources: &SourceMap, model_name: &str) -> String {
-    let mut s = serde_json::to_string_pretty(&build_spec(a, sources, model_name)).unwrap_or_default();
+    let mut s =
+        serde_json::to_string_pretty(&build_spec(a, sources, model_name)).unwrap_or_default();
     s.push('\n');
     s
 }

@@ -102,7 +102,12 @@ fn topological(g: &ChainGraph, n: usize) -> Vec<usize> {
         indegree[e.to] += 1;
         out[e.from].push(e.to);
     }
-    let mut ready: VecDeque<usize> = g.nodes.iter().copied().filter(|&i| indegree[i] == 0).collect();
+    let mut ready: VecDeque<usize> = g
+        .nodes
+        .iter()
+        .copied()
+        .filter(|&i| indegree[i] == 0)
+        .collect();
     let mut order = Vec::with_capacity(g.nodes.len());
     while let Some(k) = ready.pop_front() {
         order.push(k);
@@ -128,11 +133,26 @@ fn cycle_diagnostic(m: &Model, g: &ChainGraph, cycle: &[usize]) -> Diagnostic {
             g.edges.iter().find(|e| e.from == from && e.to == to)
         })
         .collect();
-    let last = steps.iter().max_by_key(|e| (e.span.file, e.span.start)).copied();
+    let last = steps
+        .iter()
+        .max_by_key(|e| (e.span.file, e.span.start))
+        .copied();
     let Some(last) = last else {
-        return Diagnostic::new(&codes::INTERNAL, "a chain cycle without edges", m.kpis[cycle[0]].name.span, "here");
+        return Diagnostic::new(
+            &codes::INTERNAL,
+            "a chain cycle without edges",
+            m.kpis[cycle[0]].name.span,
+            "here",
+        );
     };
-    let label = |e: &ChainEdge| format!("`{}` drives `{}` (chain `{}`)", name(e.from), name(e.to), m.chains[e.chain].name.text);
+    let label = |e: &ChainEdge| {
+        format!(
+            "`{}` drives `{}` (chain `{}`)",
+            name(e.from),
+            name(e.to),
+            m.chains[e.chain].name.text
+        )
+    };
     let mut diag = Diagnostic::new(
         &codes::CHAIN_CYCLE,
         format!("the chains form a cycle: {}", path.join(" -> ")),
@@ -158,7 +178,9 @@ fn check_predictions(m: &Model, g: &ChainGraph, diags: &mut Vec<Diagnostic>) {
     }
     // Walk backwards from every lagging KPI: whatever is reached predicts something.
     let mut reaches = vec![false; n];
-    let mut queue: VecDeque<usize> = (0..n).filter(|&k| info(k).and_then(|i| i.kind) == Some(Kind::Lagging)).collect();
+    let mut queue: VecDeque<usize> = (0..n)
+        .filter(|&k| info(k).and_then(|i| i.kind) == Some(Kind::Lagging))
+        .collect();
     while let Some(k) = queue.pop_front() {
         for &p in &incoming[k] {
             if !reaches[p] {
@@ -186,38 +208,40 @@ fn check_predictions(m: &Model, g: &ChainGraph, diags: &mut Vec<Diagnostic>) {
         }
     }
     for e in &g.edges {
-        let (Some(a), Some(b)) = (info(e.from), info(e.to)) else { continue };
+        let (Some(a), Some(b)) = (info(e.from), info(e.to)) else {
+            continue;
+        };
         if a.kind != Some(Kind::Leading) {
             continue;
         }
-        if let (Some(fa), Some(fb)) = (a.frequency, b.frequency) {
-            if fa.per_year() < fb.per_year() {
-                let from = &m.kpis[e.from];
-                let to = &m.kpis[e.to];
-                let mut diag = Diagnostic::new(
-                    &codes::LEADING_TOO_SLOW,
-                    format!(
-                        "leading KPI `{}` is measured {}, less often than `{}` ({}) that it predicts",
-                        from.name.text,
-                        fa.as_str(),
-                        to.name.text,
-                        fb.as_str()
-                    ),
-                    e.span,
-                    "the prediction arrives after the result",
-                );
-                if let Some(f) = &from.attrs.frequency {
-                    diag = diag.with_label(f.span, format!("measured {}", fa.as_str()));
-                }
-                if let Some(f) = &to.attrs.frequency {
-                    diag = diag.with_label(f.span, format!("measured {}", fb.as_str()));
-                }
-                diags.push(diag.with_help(format!(
-                    "Measure `{}` at least {} so it can warn before the result is in.",
+        if let (Some(fa), Some(fb)) = (a.frequency, b.frequency)
+            && fa.per_year() < fb.per_year()
+        {
+            let from = &m.kpis[e.from];
+            let to = &m.kpis[e.to];
+            let mut diag = Diagnostic::new(
+                &codes::LEADING_TOO_SLOW,
+                format!(
+                    "leading KPI `{}` is measured {}, less often than `{}` ({}) that it predicts",
                     from.name.text,
+                    fa.as_str(),
+                    to.name.text,
                     fb.as_str()
-                )));
+                ),
+                e.span,
+                "the prediction arrives after the result",
+            );
+            if let Some(f) = &from.attrs.frequency {
+                diag = diag.with_label(f.span, format!("measured {}", fa.as_str()));
             }
+            if let Some(f) = &to.attrs.frequency {
+                diag = diag.with_label(f.span, format!("measured {}", fb.as_str()));
+            }
+            diags.push(diag.with_help(format!(
+                "Measure `{}` at least {} so it can warn before the result is in.",
+                from.name.text,
+                fb.as_str()
+            )));
         }
     }
 }

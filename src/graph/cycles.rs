@@ -50,7 +50,11 @@ pub fn find_cycles(nodes: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
 }
 
 /// The shortest path from `start` back to itself inside one component (BFS).
-fn shortest_cycle_through(start: usize, adjacency: &[Vec<usize>], inside: impl Fn(usize) -> bool) -> Vec<usize> {
+fn shortest_cycle_through(
+    start: usize,
+    adjacency: &[Vec<usize>],
+    inside: impl Fn(usize) -> bool,
+) -> Vec<usize> {
     let mut parent: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     let mut queue = VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
@@ -83,7 +87,10 @@ mod tests {
 
     #[test]
     fn finds_each_cycle_once_in_order() {
-        assert_eq!(find_cycles(3, &[(0, 1), (1, 2), (2, 0)]), vec![vec![0, 1, 2]]);
+        assert_eq!(
+            find_cycles(3, &[(0, 1), (1, 2), (2, 0)]),
+            vec![vec![0, 1, 2]]
+        );
         assert_eq!(find_cycles(2, &[(1, 1)]), vec![vec![1]]);
         assert!(find_cycles(3, &[(0, 1), (1, 2)]).is_empty());
     }
@@ -91,7 +98,8 @@ mod tests {
     #[test]
     fn a_long_chain_does_not_overflow() {
         let n = 200_000;
-        let edges: Vec<(usize, usize)> = (0..n - 1).map(|i| (i, i + 1)).chain([(n - 1, 0)]).collect();
+        let edges: Vec<(usize, usize)> =
+            (0..n - 1).map(|i| (i, i + 1)).chain([(n - 1, 0)]).collect();
         let cycles = find_cycles(n, &edges);
         assert_eq!(cycles.len(), 1);
         assert_eq!(cycles[0].len(), n);

@@ -43,7 +43,11 @@ pub fn names_used(e: &Expr) -> Vec<(&str, Span, bool)> {
     while let Some((node, lagged)) = stack.pop() {
         match &node.kind {
             ExprKind::Name(n) => out.push((n.text.as_str(), n.span, lagged)),
-            ExprKind::Call { function, args, filter } => {
+            ExprKind::Call {
+                function,
+                args,
+                filter,
+            } => {
                 let lag = lagged || function.text == "previous";
                 for a in args.iter().chain(filter.as_deref()) {
                     stack.push((a, lag));
@@ -110,7 +114,9 @@ fn topological_order(g: &FormulaGraph, on_cycle: &[bool]) -> Vec<usize> {
             users[target].push(node);
         }
     }
-    let mut ready: Vec<usize> = (0..n).filter(|&i| pending[i] == 0 && !on_cycle[i]).collect();
+    let mut ready: Vec<usize> = (0..n)
+        .filter(|&i| pending[i] == 0 && !on_cycle[i])
+        .collect();
     ready.reverse();
     let mut order = Vec::with_capacity(n);
     while let Some(node) = ready.pop() {
@@ -150,7 +156,10 @@ fn cycle_diagnostic(m: &Model, g: &FormulaGraph, cycle: &[usize]) -> Diagnostic 
     let message = if cycle.len() == 1 {
         format!("`{}` is defined through itself", name(cycle[0]))
     } else {
-        format!("formulas depend on each other in a cycle: {}", path.join(" -> "))
+        format!(
+            "formulas depend on each other in a cycle: {}",
+            path.join(" -> ")
+        )
     };
     let mut diag = Diagnostic::new(
         &codes::FORMULA_CYCLE,

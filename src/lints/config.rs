@@ -17,7 +17,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { company: (5, 12), department: (5, 10), team: (3, 7) }
+        Limits {
+            company: (5, 12),
+            department: (5, 10),
+            team: (3, 7),
+        }
     }
 }
 
@@ -61,11 +65,17 @@ pub fn parse_level(word: &str) -> Option<Severity> {
 pub fn find_lint(name: &str) -> Result<&'static Code, String> {
     match codes::lookup(name) {
         Some(c) if is_lint(c) => Ok(c),
-        Some(c) => Err(format!("{} ({}) is an error in the model itself, not a lint; its level cannot be changed", c.code, c.slug)),
+        Some(c) => Err(format!(
+            "{} ({}) is an error in the model itself, not a lint; its level cannot be changed",
+            c.code, c.slug
+        )),
         None => {
-            let hint = crate::diagnostics::suggest::did_you_mean(name, codes::ALL.iter().filter(|c| is_lint(c)).map(|c| c.slug))
-                .map(|d| format!(": {d}"))
-                .unwrap_or_else(|| "; run `kpic explain --list` to see them all".to_string());
+            let hint = crate::diagnostics::suggest::did_you_mean(
+                name,
+                codes::ALL.iter().filter(|c| is_lint(c)).map(|c| c.slug),
+            )
+            .map(|d| format!(": {d}"))
+            .unwrap_or_else(|| "; run `kpic explain --list` to see them all".to_string());
             Err(format!("unknown lint `{name}`{hint}"))
         }
     }
@@ -85,7 +95,10 @@ pub fn apply(diags: &mut [Diagnostic], config: &LintConfig, m: &Model) {
         }
         let span = d.primary.span;
         let allowed = allows.iter().any(|(scope, code)| {
-            *code == d.code.code && scope.file == span.file && scope.start <= span.start && span.end <= scope.end
+            *code == d.code.code
+                && scope.file == span.file
+                && scope.start <= span.start
+                && span.end <= scope.end
         });
         if allowed {
             d.severity = Severity::Allow;

@@ -13,11 +13,14 @@ pub fn structural_key(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Paren(inner) => structural_key(inner),
         ExprKind::Arith { first, rest } => {
-            let additive = rest.first().is_some_and(|(op, _, _)| matches!(op, ArithOp::Add | ArithOp::Sub));
-            let mut parts: Vec<String> = std::iter::once((if additive { ArithOp::Add } else { ArithOp::Mul }, &**first))
-                .chain(rest.iter().map(|(op, _, e)| (*op, e)))
-                .map(|(op, e)| format!("{}{}", op.as_str(), structural_key(e)))
-                .collect();
+            let additive = rest
+                .first()
+                .is_some_and(|(op, _, _)| matches!(op, ArithOp::Add | ArithOp::Sub));
+            let mut parts: Vec<String> =
+                std::iter::once((if additive { ArithOp::Add } else { ArithOp::Mul }, &**first))
+                    .chain(rest.iter().map(|(op, _, e)| (*op, e)))
+                    .map(|(op, e)| format!("{}{}", op.as_str(), structural_key(e)))
+                    .collect();
             parts.sort();
             format!("({})", parts.join(" "))
         }
@@ -35,7 +38,11 @@ pub fn structural_key(e: &Expr) -> String {
                 _ => format!("({} {l} {r})", op.as_str()),
             }
         }
-        ExprKind::Call { function, args, filter } => {
+        ExprKind::Call {
+            function,
+            args,
+            filter,
+        } => {
             let mut s = format!("{}(", function.text);
             for a in args {
                 s.push_str(&structural_key(a));
@@ -50,7 +57,11 @@ pub fn structural_key(e: &Expr) -> String {
         }
         ExprKind::Not(inner) => format!("(not {})", structural_key(inner)),
         ExprKind::Neg(inner) => format!("(- {})", structural_key(inner)),
-        ExprKind::Cast { expr, unit } => format!("({} as {})", structural_key(expr), crate::ast::print::unit_text(unit)),
+        ExprKind::Cast { expr, unit } => format!(
+            "({} as {})",
+            structural_key(expr),
+            crate::ast::print::unit_text(unit)
+        ),
         _ => expr_text(e),
     }
 }

@@ -20,25 +20,47 @@ pub fn kpis_by_level(m: &Model) -> BTreeMap<LevelKey, Vec<usize>> {
 
 pub fn check_levels(m: &Model, limits: &Limits, diags: &mut Vec<Diagnostic>) {
     for (level, kpis) in kpis_by_level(m) {
-        let span = |i: usize| m.kpis[i].attrs.level.as_ref().map_or(m.kpis[i].name.span, |l| l.span);
+        let span = |i: usize| {
+            m.kpis[i]
+                .attrs
+                .level
+                .as_ref()
+                .map_or(m.kpis[i].name.span, |l| l.span)
+        };
         let (lo, hi) = limits.range(level.kind);
         let n = kpis.len();
         if n < lo || n > hi {
             let (problem, help) = if n < lo {
-                ("fewer", "With fewer, important goals go unmeasured. Add KPIs, or change the limit in kpic.toml (`[limits]`).")
+                (
+                    "fewer",
+                    "With fewer, important goals go unmeasured. Add KPIs, or change the limit in kpic.toml (`[limits]`).",
+                )
             } else {
-                ("more", "More is noise: keep the KPIs that steer and turn the rest into metrics, or change the limit in kpic.toml (`[limits]`).")
+                (
+                    "more",
+                    "More is noise: keep the KPIs that steer and turn the rest into metrics, or change the limit in kpic.toml (`[limits]`).",
+                )
             };
             let d = Diagnostic::new(
                 &codes::KPI_COUNT,
-                format!("{} has {n} KPI{}, {problem} than the {lo} to {hi} the guide advises", level.label(), if n == 1 { "" } else { "s" }),
+                format!(
+                    "{} has {n} KPI{}, {problem} than the {lo} to {hi} the guide advises",
+                    level.label(),
+                    if n == 1 { "" } else { "s" }
+                ),
                 span(kpis[0]),
-                format!("{} of {}", if n == 1 { "the only KPI" } else { "a KPI" }, level.label()),
+                format!(
+                    "{} of {}",
+                    if n == 1 { "the only KPI" } else { "a KPI" },
+                    level.label()
+                ),
             )
             .with_help(help);
             diags.push(d);
         }
-        let all_lagging = kpis.iter().all(|&i| m.kpi_info[i].kind == Some(Kind::Lagging));
+        let all_lagging = kpis
+            .iter()
+            .all(|&i| m.kpi_info[i].kind == Some(Kind::Lagging));
         if all_lagging {
             diags.push(
                 Diagnostic::new(
@@ -51,8 +73,15 @@ pub fn check_levels(m: &Model, limits: &Limits, diags: &mut Vec<Diagnostic>) {
             );
         }
         if level.kind == LevelKind::Company {
-            let present: Vec<Perspective> = kpis.iter().filter_map(|&i| m.kpi_info[i].perspective).collect();
-            let missing: Vec<&str> = Perspective::ALL.iter().filter(|p| !present.contains(p)).map(|p| p.as_str()).collect();
+            let present: Vec<Perspective> = kpis
+                .iter()
+                .filter_map(|&i| m.kpi_info[i].perspective)
+                .collect();
+            let missing: Vec<&str> = Perspective::ALL
+                .iter()
+                .filter(|p| !present.contains(p))
+                .map(|p| p.as_str())
+                .collect();
             if !missing.is_empty() {
                 diags.push(
                     Diagnostic::new(
@@ -66,9 +95,18 @@ pub fn check_levels(m: &Model, limits: &Limits, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let stages: Vec<(Funnel, usize)> = m.kpi_info.iter().enumerate().filter_map(|(i, info)| info.funnel.map(|f| (f, i))).collect();
+    let stages: Vec<(Funnel, usize)> = m
+        .kpi_info
+        .iter()
+        .enumerate()
+        .filter_map(|(i, info)| info.funnel.map(|f| (f, i)))
+        .collect();
     if let Some(&(_, first)) = stages.first() {
-        let missing: Vec<&str> = Funnel::ALL.iter().filter(|f| !stages.iter().any(|(s, _)| s == *f)).map(|f| f.as_str()).collect();
+        let missing: Vec<&str> = Funnel::ALL
+            .iter()
+            .filter(|f| !stages.iter().any(|(s, _)| s == *f))
+            .map(|f| f.as_str())
+            .collect();
         if !missing.is_empty() {
             let k = &m.kpis[first];
             diags.push(

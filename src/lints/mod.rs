@@ -9,7 +9,7 @@ mod north_star;
 mod required;
 mod unused;
 
-pub use config::{LintConfig, Limits};
+pub use config::{Limits, LintConfig};
 pub use levels::kpis_by_level;
 
 use crate::diagnostics::Diagnostic;

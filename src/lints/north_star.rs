@@ -4,9 +4,16 @@ use crate::diagnostics::{Diagnostic, codes};
 use crate::model::{Kind, LevelKind, Model};
 
 pub fn check_north_star(m: &Model, diags: &mut Vec<Diagnostic>) {
-    let stars: Vec<usize> = (0..m.kpis.len()).filter(|&i| m.kpis[i].attrs.north_star.is_some()).collect();
-    let Some((&first, rest)) = stars.split_first() else { return };
-    let first_span = m.kpis[first].attrs.north_star.unwrap_or(m.kpis[first].name.span);
+    let stars: Vec<usize> = (0..m.kpis.len())
+        .filter(|&i| m.kpis[i].attrs.north_star.is_some())
+        .collect();
+    let Some((&first, rest)) = stars.split_first() else {
+        return;
+    };
+    let first_span = m.kpis[first]
+        .attrs
+        .north_star
+        .unwrap_or(m.kpis[first].name.span);
     for &i in rest {
         let k = &m.kpis[i];
         diags.push(
@@ -18,7 +25,10 @@ pub fn check_north_star(m: &Model, diags: &mut Vec<Diagnostic>) {
     for &i in &stars {
         let k = &m.kpis[i];
         let info = &m.kpi_info[i];
-        let company = info.level.as_ref().is_some_and(|l| l.kind == LevelKind::Company);
+        let company = info
+            .level
+            .as_ref()
+            .is_some_and(|l| l.kind == LevelKind::Company);
         let lagging = info.kind == Some(Kind::Lagging);
         if !company || !lagging {
             let problem = match (company, lagging) {

@@ -83,19 +83,29 @@ pub fn check_required(m: &Model, diags: &mut Vec<Diagnostic>) {
                 diags.push(missing(k, rule));
             }
         }
-        if let (Some(owner), Some(backup)) = (&k.attrs.owner, &k.attrs.backup) {
-            if owner.text == backup.text {
-                diags.push(
+        if let (Some(owner), Some(backup)) = (&k.attrs.owner, &k.attrs.backup)
+            && owner.text == backup.text
+        {
+            diags.push(
                     Diagnostic::new(&codes::BACKUP_IS_OWNER, format!("`{}` is both owner and backup of `{}`", owner.text, k.name.text), backup.span, "the same role as the owner")
                         .with_label(owner.span, "owner")
                         .with_help("The backup takes over when the owner is away, so it must be someone else: name another role."),
                 );
-            }
         }
     }
 }
 
 fn missing(k: &Kpi, rule: &Required) -> Diagnostic {
-    let what = rule.code.slug.trim_start_matches("missing-").replace('-', " ");
-    Diagnostic::new(rule.code, format!("KPI `{}` has no {what}", k.name.text), k.name.span, rule.label).with_help(rule.help)
+    let what = rule
+        .code
+        .slug
+        .trim_start_matches("missing-")
+        .replace('-', " ");
+    Diagnostic::new(
+        rule.code,
+        format!("KPI `{}` has no {what}", k.name.text),
+        k.name.span,
+        rule.label,
+    )
+    .with_help(rule.help)
 }

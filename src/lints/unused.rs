@@ -57,7 +57,13 @@ pub fn check_unused(m: &Model, diags: &mut Vec<Diagnostic>) {
             used.quantity(q);
         }
     }
-    let blocks = m.metrics.iter().map(|x| &x.attrs).chain(m.kpis.iter().map(|k| &k.attrs)).chain(m.signals.iter().map(|s| &s.attrs)).chain(m.objectives.iter().map(|o| &o.attrs));
+    let blocks = m
+        .metrics
+        .iter()
+        .map(|x| &x.attrs)
+        .chain(m.kpis.iter().map(|k| &k.attrs))
+        .chain(m.signals.iter().map(|s| &s.attrs))
+        .chain(m.objectives.iter().map(|o| &o.attrs));
     for a in blocks {
         used.name(&a.owner);
         used.name(&a.backup);
@@ -97,27 +103,53 @@ pub fn check_unused(m: &Model, diags: &mut Vec<Diagnostic>) {
     }
     let mut report = |kind: &str, name: &Name, help: String| {
         diags.push(
-            Diagnostic::new(&codes::UNUSED, format!("{kind} `{}` is never used", name.text), name.span, "declared here, used nowhere").with_help(help),
+            Diagnostic::new(
+                &codes::UNUSED,
+                format!("{kind} `{}` is never used", name.text),
+                name.span,
+                "declared here, used nowhere",
+            )
+            .with_help(help),
         );
     };
     for x in &m.metrics {
         if !used.names.contains(x.name.text.as_str()) {
-            report("metric", &x.name, "Use it in a KPI's formula, or remove it: a model keeps only numbers that matter.".into());
+            report(
+                "metric",
+                &x.name,
+                "Use it in a KPI's formula, or remove it: a model keeps only numbers that matter."
+                    .into(),
+            );
         }
     }
     for r in &m.roles {
         if !used.names.contains(r.name.text.as_str()) {
-            report("role", &r.name, "Make the role an owner, backup or actor somewhere, or remove it.".into());
+            report(
+                "role",
+                &r.name,
+                "Make the role an owner, backup or actor somewhere, or remove it.".into(),
+            );
         }
     }
     for s in &m.sources {
         if !used.names.contains(s.name.text.as_str()) {
-            report("source", &s.name, "Use its fields in a formula, or remove it.".into());
+            report(
+                "source",
+                &s.name,
+                "Use its fields in a formula, or remove it.".into(),
+            );
         }
     }
     for u in &m.units {
         if !used.units.contains(u.name.text.as_str()) {
-            report("unit", &u.name, format!("Use `{}` as the rows of a source, in a field type or a KPI's unit, or remove it.", u.name.text));
+            report(
+                "unit",
+                &u.name,
+                format!(
+                    "Use `{}` as the rows of a source, in a field type or a KPI's unit, or remove it.",
+                    u.name.text
+                ),
+            );
         }
     }
 }

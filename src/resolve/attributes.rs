@@ -116,9 +116,13 @@ fn allowed(attrs: &Attrs, what: &str, ok: impl Fn(AttrKind) -> bool, diags: &mut
 fn not_allowed(kind: AttrKind, span: crate::source::Span, what: &str) -> Diagnostic {
     let kw = kind.keyword();
     let help = match kind {
-        AttrKind::Field | AttrKind::Rows => "Fields and rows belong in a `source` block.".to_string(),
+        AttrKind::Field | AttrKind::Rows => {
+            "Fields and rows belong in a `source` block.".to_string()
+        }
         AttrKind::KeyResult => "Key results belong in an `objective` block.".to_string(),
-        _ => format!("Remove `{kw}` here; see docs/language.md for the attributes of each declaration."),
+        _ => format!(
+            "Remove `{kw}` here; see docs/language.md for the attributes of each declaration."
+        ),
     };
     Diagnostic::new(
         &codes::ATTRIBUTE_NOT_ALLOWED,
@@ -142,7 +146,9 @@ fn check_allow(attrs: &Attrs, diags: &mut Vec<Diagnostic>) {
                 )
                 .with_help(
                     suggest::did_you_mean(&name.text, codes::ALL.iter().map(|c| c.slug))
-                        .unwrap_or_else(|| "Run `kpic explain --list` to see every code and slug.".to_string()),
+                        .unwrap_or_else(|| {
+                            "Run `kpic explain --list` to see every code and slug.".to_string()
+                        }),
                 ),
             );
         }
@@ -160,7 +166,11 @@ fn word<T: Copy>(
     let name = name?;
     let value = parse(&name.text);
     if value.is_none() {
-        let list = words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
+        let list = words
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let hint = suggest::did_you_mean(&name.text, words.iter().copied())
             .map(|d| format!("{} ", d.replace("did you mean", "Did you mean")))
             .unwrap_or_default();
@@ -210,13 +220,43 @@ fn kpi_info(a: &Attrs, diags: &mut Vec<Diagnostic>) -> KpiInfo {
         }
     });
     KpiInfo {
-        kpi_type: word(a.kpi_type.as_ref(), "type", KpiType::WORDS, KpiType::parse, diags),
+        kpi_type: word(
+            a.kpi_type.as_ref(),
+            "type",
+            KpiType::WORDS,
+            KpiType::parse,
+            diags,
+        ),
         kind: word(a.kind.as_ref(), "kind", Kind::WORDS, Kind::parse, diags),
         level,
-        perspective: word(a.perspective.as_ref(), "perspective", Perspective::WORDS, Perspective::parse, diags),
-        funnel: word(a.funnel.as_ref(), "funnel stage", Funnel::WORDS, Funnel::parse, diags),
-        frequency: word(a.frequency.as_ref(), "frequency", Frequency::WORDS, Frequency::parse, diags),
-        direction: word(a.direction.as_ref(), "direction", Direction::WORDS, Direction::parse, diags)
-            .zip(a.direction.as_ref().map(|d| d.span)),
+        perspective: word(
+            a.perspective.as_ref(),
+            "perspective",
+            Perspective::WORDS,
+            Perspective::parse,
+            diags,
+        ),
+        funnel: word(
+            a.funnel.as_ref(),
+            "funnel stage",
+            Funnel::WORDS,
+            Funnel::parse,
+            diags,
+        ),
+        frequency: word(
+            a.frequency.as_ref(),
+            "frequency",
+            Frequency::WORDS,
+            Frequency::parse,
+            diags,
+        ),
+        direction: word(
+            a.direction.as_ref(),
+            "direction",
+            Direction::WORDS,
+            Direction::parse,
+            diags,
+        )
+        .zip(a.direction.as_ref().map(|d| d.span)),
     }
 }

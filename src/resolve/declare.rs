@@ -90,7 +90,10 @@ fn fields_of(source: &ast::Source, diags: &mut Vec<Diagnostic>) -> HashMap<Strin
             diags.push(
                 Diagnostic::new(
                     &codes::DUPLICATE_FIELD,
-                    format!("field `{}` is declared twice in source `{}`", f.name.text, source.name.text),
+                    format!(
+                        "field `{}` is declared twice in source `{}`",
+                        f.name.text, source.name.text
+                    ),
                     f.name.span,
                     "declared again here",
                 )

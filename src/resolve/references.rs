@@ -56,14 +56,26 @@ struct Refs<'a> {
 }
 
 impl Refs<'_> {
-    fn unknown(&mut self, code: &'static codes::Code, what: &str, name: &Name, candidates: Vec<&str>, fallback: String) {
+    fn unknown(
+        &mut self,
+        code: &'static codes::Code,
+        what: &str,
+        name: &Name,
+        candidates: Vec<&str>,
+        fallback: String,
+    ) {
         if self.m.broken.contains(&name.text) {
             return;
         }
         let help = suggest::did_you_mean(&name.text, candidates).unwrap_or(fallback);
         self.diags.push(
-            Diagnostic::new(code, format!("unknown {what} `{}`", name.text), name.span, format!("no {what} has this name"))
-                .with_help(help),
+            Diagnostic::new(
+                code,
+                format!("unknown {what} `{}`", name.text),
+                name.span,
+                format!("no {what} has this name"),
+            )
+            .with_help(help),
         );
     }
 
@@ -129,9 +141,14 @@ impl Refs<'_> {
                     ),
                 };
                 self.diags.push(
-                    Diagnostic::new(orphan, message, name.span, format!("this is {}", other.describe()))
-                        .with_label(decl, format!("declared as {} here", other.describe()))
-                        .with_help(help),
+                    Diagnostic::new(
+                        orphan,
+                        message,
+                        name.span,
+                        format!("this is {}", other.describe()),
+                    )
+                    .with_label(decl, format!("declared as {} here", other.describe()))
+                    .with_help(help),
                 );
             }
             None => {
@@ -154,14 +171,31 @@ impl Refs<'_> {
                     return;
                 }
                 let source = &self.m.sources[s];
-                let names: Vec<&str> = source.attrs.fields.iter().map(|f| f.name.text.as_str()).collect();
-                let help = suggest::did_you_mean(&r.field.text, names.iter().copied()).unwrap_or_else(|| {
-                    if names.is_empty() {
-                        format!("Source `{}` declares no fields; add `field {}: TYPE` to it.", source.name.text, r.field.text)
-                    } else {
-                        format!("Source `{}` has the fields {}.", source.name.text, names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
-                    }
-                });
+                let names: Vec<&str> = source
+                    .attrs
+                    .fields
+                    .iter()
+                    .map(|f| f.name.text.as_str())
+                    .collect();
+                let help = suggest::did_you_mean(&r.field.text, names.iter().copied())
+                    .unwrap_or_else(|| {
+                        if names.is_empty() {
+                            format!(
+                                "Source `{}` declares no fields; add `field {}: TYPE` to it.",
+                                source.name.text, r.field.text
+                            )
+                        } else {
+                            format!(
+                                "Source `{}` has the fields {}.",
+                                source.name.text,
+                                names
+                                    .iter()
+                                    .map(|n| format!("`{n}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        }
+                    });
                 self.diags.push(
                     Diagnostic::new(
                         &codes::UNKNOWN_FIELD,
@@ -169,7 +203,10 @@ impl Refs<'_> {
                         r.field.span,
                         "unknown field",
                     )
-                    .with_label(source.name.span, format!("source `{}` is declared here", source.name.text))
+                    .with_label(
+                        source.name.span,
+                        format!("source `{}` is declared here", source.name.text),
+                    )
                     .with_help(help),
                 );
             }
@@ -177,7 +214,8 @@ impl Refs<'_> {
                 &r.source,
                 other,
                 "a data source",
-                "Only data sources have fields: write `source.field` with a declared `source`.".to_string(),
+                "Only data sources have fields: write `source.field` with a declared `source`."
+                    .to_string(),
             ),
             None => {
                 let sources = self.m.names_where(|s| matches!(s, Symbol::Source(_)));
@@ -196,11 +234,11 @@ impl Refs<'_> {
         // Names directly inside count(...) may be data sources.
         let mut counted: HashSet<crate::source::Span> = HashSet::new();
         e.walk(|node| {
-            if let ExprKind::Call { function, args, .. } = &node.kind {
-                if function.text == "count" || !FUNCTIONS.contains(&function.text.as_str()) {
-                    for a in args {
-                        counted.insert(a.unparen().span);
-                    }
+            if let ExprKind::Call { function, args, .. } = &node.kind
+                && (function.text == "count" || !FUNCTIONS.contains(&function.text.as_str()))
+            {
+                for a in args {
+                    counted.insert(a.unparen().span);
                 }
             }
         });
@@ -211,9 +249,17 @@ impl Refs<'_> {
                 ExprKind::Name(n) => self.formula_name(n, counted.contains(&node.span)),
                 ExprKind::Field(r) => self.field(r),
                 ExprKind::Call { function, .. } if !FUNCTIONS.contains(&function.text.as_str()) => {
-                    let help = suggest::did_you_mean(&function.text, FUNCTIONS.iter().copied()).unwrap_or_else(|| {
-                        format!("The functions are {}.", FUNCTIONS.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))
-                    });
+                    let help = suggest::did_you_mean(&function.text, FUNCTIONS.iter().copied())
+                        .unwrap_or_else(|| {
+                            format!(
+                                "The functions are {}.",
+                                FUNCTIONS
+                                    .iter()
+                                    .map(|f| format!("`{f}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        });
                     self.diags.push(
                         Diagnostic::new(
                             &codes::UNKNOWN_FUNCTION,

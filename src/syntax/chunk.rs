@@ -26,7 +26,15 @@ const ITEM_KEYWORDS: &[&str] = &[
 
 /// Keywords that start a new item in the first column even inside an unclosed
 /// block (`unit` and `target` are also attributes, so they do not).
-const RESYNC_KEYWORDS: &[&str] = &["role", "source", "metric", "kpi", "objective", "signal", "chain"];
+const RESYNC_KEYWORDS: &[&str] = &[
+    "role",
+    "source",
+    "metric",
+    "kpi",
+    "objective",
+    "signal",
+    "chain",
+];
 
 /// One top-level item's text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,11 +143,11 @@ pub fn split(text: &str) -> Vec<Chunk> {
             }
             b'(' => {
                 parens += 1;
-                if let Some(c) = current.as_mut() {
-                    if parens > c.max_nesting {
-                        c.max_nesting = parens;
-                        c.deepest_at = i;
-                    }
+                if let Some(c) = current.as_mut()
+                    && parens > c.max_nesting
+                {
+                    c.max_nesting = parens;
+                    c.deepest_at = i;
                 }
             }
             b')' => parens = parens.saturating_sub(1),

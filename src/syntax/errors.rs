@@ -19,7 +19,10 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
     let item_text = &text[chunk.start..chunk.end];
-    let item_kind = item_text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("");
+    let item_kind = item_text
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .next()
+        .unwrap_or("");
     let at_end = text[pos..chunk.end].trim().is_empty() || only_comments(&text[pos..chunk.end]);
 
     if let Some(open) = chunk.unclosed_brace.filter(|_| at_end) {
@@ -30,12 +33,17 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
             Span::new(file, open, open + 1),
             "this `{` has no matching `}`",
         )
-        .with_label(Span::new(file, end, end), "the block should be closed by here")
+        .with_label(
+            Span::new(file, end, end),
+            "the block should be closed by here",
+        )
         .with_help("Add a `}` on its own line after the block's last attribute.");
     }
 
     if positives.contains(&Rule::string_end) {
-        let line_end = text[pos..].find(['\n', '\r']).map_or(text.len(), |i| pos + i);
+        let line_end = text[pos..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |i| pos + i);
         let open = text[..pos].rfind('"').unwrap_or(pos);
         return Diagnostic::new(
             &codes::UNTERMINATED_STRING,
@@ -60,15 +68,24 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
         ),
         None => (
             Span::new(file, trimmed_end(text, chunk), trimmed_end(text, chunk)),
-            if chunk.end == text.len() { "the file ends here" } else { "the declaration ends here" }.to_string(),
+            if chunk.end == text.len() {
+                "the file ends here"
+            } else {
+                "the declaration ends here"
+            }
+            .to_string(),
         ),
     };
     let mut diag = Diagnostic::new(&codes::SYNTAX, message, span, label);
     if let Some((start, end)) = found.filter(|_| !at_end) {
         let word = &text[start..end];
         let is_word = word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        let wants_attribute = positives.iter().any(|r| matches!(r, Rule::kw_goal | Rule::kw_owner));
-        let wants_item = positives.iter().any(|r| matches!(r, Rule::kw_kpi | Rule::kw_metric | Rule::EOI));
+        let wants_attribute = positives
+            .iter()
+            .any(|r| matches!(r, Rule::kw_goal | Rule::kw_owner));
+        let wants_item = positives
+            .iter()
+            .any(|r| matches!(r, Rule::kw_kpi | Rule::kw_metric | Rule::EOI));
         if is_word && wants_attribute {
             diag.message = format!("`{word}` is not an attribute kpic knows");
             diag.primary.message = "unknown attribute".to_string();
@@ -102,11 +119,15 @@ fn only_comments(rest: &str) -> bool {
 /// The end of the item's last significant text (before trailing blank lines and comments).
 fn trimmed_end(text: &str, chunk: &Chunk) -> usize {
     let mut end = chunk.start;
-    for (i, line) in text[chunk.start..chunk.end].split_inclusive('\n').scan(chunk.start, |at, l| {
-        let start = *at;
-        *at += l.len();
-        Some((start, l))
-    }) {
+    for (i, line) in
+        text[chunk.start..chunk.end]
+            .split_inclusive('\n')
+            .scan(chunk.start, |at, l| {
+                let start = *at;
+                *at += l.len();
+                Some((start, l))
+            })
+    {
         let code = line.split("//").next().unwrap_or("");
         if !code.trim().is_empty() {
             end = i + code.trim_end().len();
@@ -127,7 +148,11 @@ fn token_at(text: &str, pos: usize, limit: usize) -> Option<(usize, usize)> {
             .unwrap_or(rest.len())
     } else {
         let two = rest.get(..2).unwrap_or("");
-        if ["<=", ">=", "!=", "->"].contains(&two) { 2 } else { first.len_utf8() }
+        if ["<=", ">=", "!=", "->"].contains(&two) {
+            2
+        } else {
+            first.len_utf8()
+        }
     };
     Some((pos, pos + len.min(40)))
 }
@@ -139,7 +164,9 @@ fn token_before(text: &str, start: usize, pos: usize) -> Option<String> {
     let token: String = if last.is_alphanumeric() || last == '_' || last == '%' || last == '.' {
         let from = before
             .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '%'))
-            .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
         before[from..].to_string()
     } else if last == '"' {
         "\"…\"".to_string()

@@ -78,8 +78,8 @@ pub fn phrase(rule: Rule) -> Option<&'static str> {
         rows_attr | kw_rows => "`rows`",
         field_attr | kw_field => "`field`",
         key_result_attr | kw_key_result => "`key_result`",
-        expr | or_expr | and_expr | not_expr | compare_expr | add_expr | cast_expr
-        | unary_expr | mul_expr => "a formula",
+        expr | or_expr | and_expr | not_expr | compare_expr | add_expr | cast_expr | unary_expr
+        | mul_expr => "a formula",
         compare_op => "a comparison such as `=` or `<`",
         add_op => "`+` or `-`",
         paren => "`(`",
@@ -93,10 +93,30 @@ fn is_attribute_start(rule: Rule) -> bool {
     use Rule::*;
     matches!(
         rule,
-        north_star_attr | kw_goal | kw_definition | kw_formula | kw_unit | kw_type | kw_kind
-            | kw_level | kw_perspective | kw_funnel | kw_owner | kw_backup | kw_frequency
-            | kw_target | kw_bands | kw_on | kw_segment | kw_notes | kw_trend | kw_direction
-            | kw_allow | kw_rows | kw_field | kw_key_result
+        north_star_attr
+            | kw_goal
+            | kw_definition
+            | kw_formula
+            | kw_unit
+            | kw_type
+            | kw_kind
+            | kw_level
+            | kw_perspective
+            | kw_funnel
+            | kw_owner
+            | kw_backup
+            | kw_frequency
+            | kw_target
+            | kw_bands
+            | kw_on
+            | kw_segment
+            | kw_notes
+            | kw_trend
+            | kw_direction
+            | kw_allow
+            | kw_rows
+            | kw_field
+            | kw_key_result
     )
 }
 
@@ -105,8 +125,15 @@ fn is_item_start(rule: Rule) -> bool {
     use Rule::*;
     matches!(
         rule,
-        kw_unit | kw_role | kw_source | kw_metric | kw_kpi | kw_target | kw_objective
-            | kw_signal | kw_chain
+        kw_unit
+            | kw_role
+            | kw_source
+            | kw_metric
+            | kw_kpi
+            | kw_target
+            | kw_objective
+            | kw_signal
+            | kw_chain
     )
 }
 
@@ -115,8 +142,17 @@ fn is_value_start(rule: Rule) -> bool {
     use Rule::*;
     matches!(
         rule,
-        ident | name | field_ref | number | decimal_comma | literal | paren | call | neg
-            | kw_not | string
+        ident
+            | name
+            | field_ref
+            | number
+            | decimal_comma
+            | literal
+            | paren
+            | call
+            | neg
+            | kw_not
+            | string
     )
 }
 
@@ -139,16 +175,28 @@ pub fn expected_phrases(positives: &[Rule]) -> Vec<&'static str> {
         }
     };
     // Units first: after a number, a unit is the most likely thing meant.
-    if positives.iter().any(|r| matches!(r, Rule::unit_expr | Rule::unit_atom | Rule::unit_factor)) {
+    if positives
+        .iter()
+        .any(|r| matches!(r, Rule::unit_expr | Rule::unit_atom | Rule::unit_factor))
+    {
         push("a unit such as EUR, % or d", &mut out);
     }
     if values >= 3 {
-        push("a value (a number, a name, a function call or `(`)", &mut out);
+        push(
+            "a value (a number, a name, a function call or `(`)",
+            &mut out,
+        );
     }
     if items >= 3 {
-        push("a declaration such as `kpi`, `metric`, `source` or `unit`", &mut out);
+        push(
+            "a declaration such as `kpi`, `metric`, `source` or `unit`",
+            &mut out,
+        );
     } else if attributes >= 3 {
-        push("an attribute such as `goal`, `formula`, `unit` or `owner`", &mut out);
+        push(
+            "an attribute such as `goal`, `formula`, `unit` or `owner`",
+            &mut out,
+        );
     }
     for rule in positives {
         let grouped = (attributes >= 3 && is_attribute_start(*rule))
@@ -179,14 +227,43 @@ pub fn join_or(phrases: &[&str]) -> String {
 
 /// The attribute keywords, for did-you-mean on an unknown attribute.
 pub const ATTRIBUTE_KEYWORDS: &[&str] = &[
-    "north_star", "goal", "definition", "formula", "unit", "type", "kind", "level",
-    "perspective", "funnel", "owner", "backup", "frequency", "target", "bands", "on",
-    "segment", "notes", "trend", "direction", "allow", "rows", "field", "key_result",
+    "north_star",
+    "goal",
+    "definition",
+    "formula",
+    "unit",
+    "type",
+    "kind",
+    "level",
+    "perspective",
+    "funnel",
+    "owner",
+    "backup",
+    "frequency",
+    "target",
+    "bands",
+    "on",
+    "segment",
+    "notes",
+    "trend",
+    "direction",
+    "allow",
+    "rows",
+    "field",
+    "key_result",
 ];
 
 /// The top-level keywords, for did-you-mean on an unknown declaration.
 pub const ITEM_KEYWORDS: &[&str] = &[
-    "unit", "role", "source", "metric", "kpi", "target", "objective", "signal", "chain",
+    "unit",
+    "role",
+    "source",
+    "metric",
+    "kpi",
+    "target",
+    "objective",
+    "signal",
+    "chain",
 ];
 
 #[cfg(test)]
@@ -195,9 +272,14 @@ mod tests {
 
     #[test]
     fn phrases_never_mention_rule_names() {
-        for p in [Rule::unit_expr, Rule::block_close, Rule::quantity, Rule::deadline]
-            .into_iter()
-            .filter_map(phrase)
+        for p in [
+            Rule::unit_expr,
+            Rule::block_close,
+            Rule::quantity,
+            Rule::deadline,
+        ]
+        .into_iter()
+        .filter_map(phrase)
         {
             assert!(!p.contains('_') || p.contains("key_result") || p.contains("north_star"));
         }

@@ -69,7 +69,11 @@ impl<'i> Cursor<'i> {
 
 impl<'d> Lowerer<'d> {
     pub fn new(file: FileId, offset: usize, diags: &'d mut Vec<Diagnostic>) -> Self {
-        Lowerer { file, offset, diags }
+        Lowerer {
+            file,
+            offset,
+            diags,
+        }
     }
 
     /// The span of a pair, without the spaces and comments pest keeps after
@@ -141,7 +145,12 @@ impl<'d> Lowerer<'d> {
                 let name = self.name(c.next(Rule::ident)?);
                 let title = self.opt_string(&mut c);
                 let attrs = self.block(c.next(Rule::block)?)?;
-                Ok(Item::Source(Source { name, title, attrs, span }))
+                Ok(Item::Source(Source {
+                    name,
+                    title,
+                    attrs,
+                    span,
+                }))
             }
             Rule::metric_decl => {
                 c.next(Rule::kw_metric)?;
@@ -150,12 +159,27 @@ impl<'d> Lowerer<'d> {
                     let e = self.expr(c.next(Rule::expr)?)?;
                     let mut attrs = Attrs::default();
                     attrs.written.push((AttrKind::Formula, e.span));
-                    attrs.formula = Some(Spanned { span: e.span, value: e });
-                    Ok(Item::Metric(Metric { name, title: None, attrs, short_form: true, span }))
+                    attrs.formula = Some(Spanned {
+                        span: e.span,
+                        value: e,
+                    });
+                    Ok(Item::Metric(Metric {
+                        name,
+                        title: None,
+                        attrs,
+                        short_form: true,
+                        span,
+                    }))
                 } else {
                     let title = self.opt_string(&mut c);
                     let attrs = self.block(c.next(Rule::block)?)?;
-                    Ok(Item::Metric(Metric { name, title, attrs, short_form: false, span }))
+                    Ok(Item::Metric(Metric {
+                        name,
+                        title,
+                        attrs,
+                        short_form: false,
+                        span,
+                    }))
                 }
             }
             Rule::kpi_decl => {
@@ -163,21 +187,36 @@ impl<'d> Lowerer<'d> {
                 let name = self.name(c.next(Rule::ident)?);
                 let title = self.opt_string(&mut c);
                 let attrs = self.block(c.next(Rule::block)?)?;
-                Ok(Item::Kpi(Kpi { name, title, attrs, span }))
+                Ok(Item::Kpi(Kpi {
+                    name,
+                    title,
+                    attrs,
+                    span,
+                }))
             }
             Rule::objective_decl => {
                 c.next(Rule::kw_objective)?;
                 let name = self.name(c.next(Rule::ident)?);
                 let title = self.opt_string(&mut c);
                 let attrs = self.block(c.next(Rule::block)?)?;
-                Ok(Item::Objective(Objective { name, title, attrs, span }))
+                Ok(Item::Objective(Objective {
+                    name,
+                    title,
+                    attrs,
+                    span,
+                }))
             }
             Rule::signal_decl => {
                 c.next(Rule::kw_signal)?;
                 let name = self.name(c.next(Rule::ident)?);
                 let title = self.opt_string(&mut c);
                 let attrs = self.block(c.next(Rule::block)?)?;
-                Ok(Item::Signal(Signal { name, title, attrs, span }))
+                Ok(Item::Signal(Signal {
+                    name,
+                    title,
+                    attrs,
+                    span,
+                }))
             }
             Rule::target_decl => {
                 c.next(Rule::kw_target)?;
@@ -201,7 +240,12 @@ impl<'d> Lowerer<'d> {
                     paths.push(steps);
                 }
                 c.next(Rule::block_close)?;
-                Ok(Item::Chain(Chain { name, title, paths, span }))
+                Ok(Item::Chain(Chain {
+                    name,
+                    title,
+                    paths,
+                    span,
+                }))
             }
             other => Err(Shape {
                 span,
@@ -270,13 +314,15 @@ impl<'d> Lowerer<'d> {
         let year = text.get(0..4).and_then(|s| s.parse::<i32>().ok());
         let month = text.get(5..7).and_then(|s| s.parse::<u32>().ok());
         let day = text.get(8..10).and_then(|s| s.parse::<u32>().ok());
-        if let (Some(year), Some(month), Some(day)) = (year, month, day) {
-            if (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) {
-                return Some(Spanned {
-                    value: Date { year, month, day },
-                    span,
-                });
-            }
+        if let (Some(year), Some(month), Some(day)) = (year, month, day)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days_in_month(year, month)
+        {
+            return Some(Spanned {
+                value: Date { year, month, day },
+                span,
+            });
         }
         self.diags.push(
             Diagnostic::new(
@@ -288,7 +334,14 @@ impl<'d> Lowerer<'d> {
             .with_help("Write the date as YYYY-MM-DD with a month from 01 to 12 and a day that exists in that month, e.g. 2027-12-31."),
         );
         // Keep the date as written (it still orders) so no "missing deadline" follows.
-        Some(Spanned { value: Date { year: year.unwrap_or(0), month: month.unwrap_or(0), day: day.unwrap_or(0) }, span })
+        Some(Spanned {
+            value: Date {
+                year: year.unwrap_or(0),
+                month: month.unwrap_or(0),
+                day: day.unwrap_or(0),
+            },
+            span,
+        })
     }
 
     /// A number as written; reports a decimal comma or an unreadable number.
@@ -303,7 +356,9 @@ impl<'d> Lowerer<'d> {
                 span,
                 format!("kpic reads this as {fixed}, but only if you write it so"),
             )
-            .with_help(format!("Write `{fixed}`: kpic uses a decimal point, and `_` to group digits (1_234.56)."));
+            .with_help(format!(
+                "Write `{fixed}`: kpic uses a decimal point, and `_` to group digits (1_234.56)."
+            ));
             if text.contains('.') {
                 diag = diag.with_note("the `.` here groups thousands, as in Dutch; kpic would read it as a decimal point");
             }
@@ -312,7 +367,10 @@ impl<'d> Lowerer<'d> {
             (f64::NAN, fixed)
         } else {
             let clean: String = text.chars().filter(|c| *c != '_').collect();
-            (clean.parse::<f64>().unwrap_or(f64::INFINITY), text.to_string())
+            (
+                clean.parse::<f64>().unwrap_or(f64::INFINITY),
+                text.to_string(),
+            )
         };
         if value.is_infinite() {
             self.diags.push(
@@ -344,7 +402,12 @@ impl<'d> Lowerer<'d> {
             Some(u) => Some(self.unit_expr(u)?),
             None => None,
         };
-        Ok(Quantity { value, text, unit, span })
+        Ok(Quantity {
+            value,
+            text,
+            unit,
+            span,
+        })
     }
 
     fn unit_expr(&mut self, pair: Pair<'_, Rule>) -> L<UnitExpr> {
@@ -364,7 +427,10 @@ impl<'d> Lowerer<'d> {
                         })?,
                         None => 1,
                     };
-                    factors.push(UnitFactor { name: atom, power: power * sign });
+                    factors.push(UnitFactor {
+                        name: atom,
+                        power: power * sign,
+                    });
                 }
                 other => {
                     return Err(Shape {
@@ -382,7 +448,11 @@ impl<'d> Lowerer<'d> {
         let mut c = self.cursor(pair);
         let source = self.name(c.next(Rule::ident)?);
         let field = self.name(c.next(Rule::ident)?);
-        Ok(FieldRef { source, field, span })
+        Ok(FieldRef {
+            source,
+            field,
+            span,
+        })
     }
 
     fn block(&mut self, pair: Pair<'_, Rule>) -> L<Attrs> {
@@ -435,10 +505,11 @@ impl<'d> Lowerer<'d> {
                 });
             }
         };
-        if !kind.repeatable() {
-            if let Some((_, first)) = attrs.written.iter().find(|(k, _)| *k == kind) {
-                let kw = kind.keyword();
-                self.diags.push(
+        if !kind.repeatable()
+            && let Some((_, first)) = attrs.written.iter().find(|(k, _)| *k == kind)
+        {
+            let kw = kind.keyword();
+            self.diags.push(
                     Diagnostic::new(
                         &codes::DUPLICATE_ATTRIBUTE,
                         format!("`{kw}` is given twice"),
@@ -448,8 +519,7 @@ impl<'d> Lowerer<'d> {
                     .with_label(*first, "first given here")
                     .with_help(format!("Keep one `{kw}`: a declaration has one {kw}, so everyone reads the same definition.")),
                 );
-                return Ok(());
-            }
+            return Ok(());
         }
         attrs.written.push((kind, span));
         let mut c = self.cursor(pair);
@@ -470,7 +540,10 @@ impl<'d> Lowerer<'d> {
             AttrKind::Formula => {
                 c.next_any()?;
                 let e = self.expr(c.next(Rule::expr)?)?;
-                attrs.formula = Some(Spanned { span: e.span, value: e });
+                attrs.formula = Some(Spanned {
+                    span: e.span,
+                    value: e,
+                });
             }
             AttrKind::Unit => {
                 c.next_any()?;
@@ -509,7 +582,12 @@ impl<'d> Lowerer<'d> {
                     let threshold = self.quantity(s.next(Rule::quantity)?)?;
                     let right = self.band_op(s.next(Rule::band_op)?);
                     let colour = self.colour(s.next(Rule::band_colour)?);
-                    steps.push(BandStep { left, threshold, right, colour });
+                    steps.push(BandStep {
+                        left,
+                        threshold,
+                        right,
+                        colour,
+                    });
                 }
                 attrs.bands = Some(Bands { first, steps, span });
             }
@@ -522,12 +600,18 @@ impl<'d> Lowerer<'d> {
                     Some(_) => Some(self.quantity(c.next(Rule::quantity)?)?),
                     None => None,
                 };
-                attrs.actions.push(Action { colour, actor, task, within, span });
+                attrs.actions.push(Action {
+                    colour,
+                    actor,
+                    task,
+                    within,
+                    span,
+                });
             }
             AttrKind::Segment => {
                 c.next_any()?;
                 c.next(Rule::kw_by)?;
-                while let Some(p) = c.pairs.next() {
+                for p in c.pairs.by_ref() {
                     if p.as_rule() == Rule::field_ref {
                         attrs.segment_by.push(self.field_ref(p)?);
                     }
@@ -547,7 +631,12 @@ impl<'d> Lowerer<'d> {
                 c.next(Rule::colon)?;
                 let ty = self.unit_expr(c.next(Rule::unit_expr)?)?;
                 let description = self.opt_string(&mut c);
-                attrs.fields.push(Field { name, ty, description, span });
+                attrs.fields.push(Field {
+                    name,
+                    ty,
+                    description,
+                    span,
+                });
             }
             AttrKind::KeyResult => {
                 c.next_any()?;
@@ -560,7 +649,13 @@ impl<'d> Lowerer<'d> {
                     Some(d) => self.deadline(d)?,
                     None => None,
                 };
-                attrs.key_results.push(KeyResult { kpi, from, to, deadline, span });
+                attrs.key_results.push(KeyResult {
+                    kpi,
+                    from,
+                    to,
+                    deadline,
+                    span,
+                });
             }
         }
         Ok(())
@@ -578,7 +673,10 @@ impl<'d> Lowerer<'d> {
             "amber" => Colour::Amber,
             _ => Colour::Green,
         };
-        Spanned { value, span: self.span(&pair) }
+        Spanned {
+            value,
+            span: self.span(&pair),
+        }
     }
 
     fn band_op(&self, pair: Pair<'_, Rule>) -> Spanned<BandOp> {
@@ -588,7 +686,10 @@ impl<'d> Lowerer<'d> {
             ">=" => BandOp::Ge,
             _ => BandOp::Gt,
         };
-        Spanned { value, span: self.span(&pair) }
+        Spanned {
+            value,
+            span: self.span(&pair),
+        }
     }
 
     // ---- expressions ------------------------------------------------------
@@ -602,7 +703,11 @@ impl<'d> Lowerer<'d> {
                 self.expr(c.next_any()?)
             }
             Rule::or_expr | Rule::and_expr => {
-                let op = if rule == Rule::or_expr { LogicOp::Or } else { LogicOp::And };
+                let op = if rule == Rule::or_expr {
+                    LogicOp::Or
+                } else {
+                    LogicOp::And
+                };
                 let mut operands = Vec::new();
                 for p in pair.into_inner() {
                     if !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and) {
@@ -610,12 +715,22 @@ impl<'d> Lowerer<'d> {
                     }
                 }
                 if operands.len() == 1 {
-                    return operands.pop().ok_or_else(|| Shape { span, what: "empty logic".into() });
+                    return operands.pop().ok_or_else(|| Shape {
+                        span,
+                        what: "empty logic".into(),
+                    });
                 }
-                Ok(Expr { kind: ExprKind::Logic { op, operands }, span })
+                Ok(Expr {
+                    kind: ExprKind::Logic { op, operands },
+                    span,
+                })
             }
             Rule::not_expr | Rule::unary_expr => {
-                let prefix = if rule == Rule::not_expr { Rule::kw_not } else { Rule::neg };
+                let prefix = if rule == Rule::not_expr {
+                    Rule::kw_not
+                } else {
+                    Rule::neg
+                };
                 let mut prefixes = Vec::new();
                 let mut inner = None;
                 for p in pair.into_inner() {
@@ -625,24 +740,38 @@ impl<'d> Lowerer<'d> {
                         inner = Some(p);
                     }
                 }
-                let inner = inner.ok_or_else(|| Shape { span, what: "missing operand".into() })?;
+                let inner = inner.ok_or_else(|| Shape {
+                    span,
+                    what: "missing operand".into(),
+                })?;
                 if prefixes.len() > MAX_NESTING {
                     self.diags.push(
                         Diagnostic::new(
                             &codes::TOO_DEEP,
-                            format!("{} `{}` in a row; kpic accepts at most {MAX_NESTING}", prefixes.len(), if rule == Rule::not_expr { "not" } else { "-" }),
+                            format!(
+                                "{} `{}` in a row; kpic accepts at most {MAX_NESTING}",
+                                prefixes.len(),
+                                if rule == Rule::not_expr { "not" } else { "-" }
+                            ),
                             span,
                             "nested too deep here",
                         )
                         .with_help("Two in a row cancel out: remove them in pairs."),
                     );
-                    return Ok(Expr { kind: ExprKind::Bool(false), span });
+                    return Ok(Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    });
                 }
                 let mut e = self.expr(inner)?;
                 for p in prefixes.into_iter().rev() {
                     let s = p.to(e.span);
                     e = Expr {
-                        kind: if rule == Rule::not_expr { ExprKind::Not(Box::new(e)) } else { ExprKind::Neg(Box::new(e)) },
+                        kind: if rule == Rule::not_expr {
+                            ExprKind::Not(Box::new(e))
+                        } else {
+                            ExprKind::Neg(Box::new(e))
+                        },
                         span: s,
                     };
                 }
@@ -664,7 +793,12 @@ impl<'d> Lowerer<'d> {
                         };
                         let rhs = self.expr(c.next_any()?)?;
                         Ok(Expr {
-                            kind: ExprKind::Compare { op, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+                            kind: ExprKind::Compare {
+                                op,
+                                op_span,
+                                lhs: Box::new(lhs),
+                                rhs: Box::new(rhs),
+                            },
                             span,
                         })
                     }
@@ -688,21 +822,36 @@ impl<'d> Lowerer<'d> {
                 if rest.is_empty() {
                     return Ok(first);
                 }
-                Ok(Expr { kind: ExprKind::Arith { first: Box::new(first), rest }, span })
+                Ok(Expr {
+                    kind: ExprKind::Arith {
+                        first: Box::new(first),
+                        rest,
+                    },
+                    span,
+                })
             }
             Rule::cast_expr => {
                 let mut c = self.cursor(pair);
                 let e = self.expr(c.next_any()?)?;
                 if c.opt(Rule::kw_as).is_some() {
                     let unit = self.unit_expr(c.next(Rule::unit_expr)?)?;
-                    return Ok(Expr { kind: ExprKind::Cast { expr: Box::new(e), unit }, span });
+                    return Ok(Expr {
+                        kind: ExprKind::Cast {
+                            expr: Box::new(e),
+                            unit,
+                        },
+                        span,
+                    });
                 }
                 Ok(e)
             }
             Rule::paren => {
                 let mut c = self.cursor(pair);
                 let inner = self.expr(c.next(Rule::expr)?)?;
-                Ok(Expr { kind: ExprKind::Paren(Box::new(inner)), span })
+                Ok(Expr {
+                    kind: ExprKind::Paren(Box::new(inner)),
+                    span,
+                })
             }
             Rule::call => {
                 let mut c = self.cursor(pair);
@@ -720,22 +869,41 @@ impl<'d> Lowerer<'d> {
                         _ => {}
                     }
                 }
-                Ok(Expr { kind: ExprKind::Call { function, args, filter }, span })
+                Ok(Expr {
+                    kind: ExprKind::Call {
+                        function,
+                        args,
+                        filter,
+                    },
+                    span,
+                })
             }
             Rule::literal => {
                 let mut c = self.cursor(pair);
                 let (value, text) = self.number(c.next_any()?, false);
                 let unit = c.opt(Rule::unit_atom).map(|u| {
                     let name = self.name(u);
-                    UnitExpr { span: name.span, factors: vec![UnitFactor { name, power: 1 }] }
+                    UnitExpr {
+                        span: name.span,
+                        factors: vec![UnitFactor { name, power: 1 }],
+                    }
                 });
-                Ok(Expr { kind: ExprKind::Number { value, text, unit }, span })
+                Ok(Expr {
+                    kind: ExprKind::Number { value, text, unit },
+                    span,
+                })
             }
             Rule::string => {
                 let t = self.string(pair);
-                Ok(Expr { kind: ExprKind::Text(t.value), span })
+                Ok(Expr {
+                    kind: ExprKind::Text(t.value),
+                    span,
+                })
             }
-            Rule::field_ref => Ok(Expr { kind: ExprKind::Field(self.field_ref(pair)?), span }),
+            Rule::field_ref => Ok(Expr {
+                kind: ExprKind::Field(self.field_ref(pair)?),
+                span,
+            }),
             Rule::name => {
                 let kind = match pair.as_str() {
                     "true" => ExprKind::Bool(true),
@@ -744,7 +912,10 @@ impl<'d> Lowerer<'d> {
                 };
                 Ok(Expr { kind, span })
             }
-            other => Err(Shape { span, what: format!("unexpected expression rule {other:?}") }),
+            other => Err(Shape {
+                span,
+                what: format!("unexpected expression rule {other:?}"),
+            }),
         }
     }
 }

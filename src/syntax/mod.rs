@@ -16,8 +16,8 @@ pub use expected::{ATTRIBUTE_KEYWORDS, ITEM_KEYWORDS};
 use crate::ast;
 use crate::diagnostics::{Diagnostic, codes};
 use crate::source::{FileId, SourceFile, Span};
-use pest::Parser;
 use parser::{KpiParser, Rule};
+use pest::Parser;
 
 /// Parses one file. Always returns a file (with the items that parsed) and the
 /// diagnostics of the items that did not.
@@ -78,16 +78,24 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> (ast::File, Vec<Diagnostic>)
 /// an item that did not parse.
 fn declared_name(id: FileId, text: &str, c: &chunk::Chunk) -> Option<ast::Name> {
     let item = &text[c.start..c.end];
-    let mut words = item.split(|ch: char| ch.is_whitespace()).filter(|w| !w.is_empty());
+    let mut words = item
+        .split(|ch: char| ch.is_whitespace())
+        .filter(|w| !w.is_empty());
     let keyword = words.next()?;
     if !ITEM_KEYWORDS.contains(&keyword) || keyword == "target" {
         return None;
     }
     let rest = item[keyword.len()..].trim_start();
-    let name: String = rest.chars().take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_').collect();
+    let name: String = rest
+        .chars()
+        .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
+        .collect();
     if name.is_empty() {
         return None;
     }
     let start = c.start + item.len() - rest.len();
-    Some(ast::Name { span: Span::new(id, start, start + name.len()), text: name })
+    Some(ast::Name {
+        span: Span::new(id, start, start + name.len()),
+        text: name,
+    })
 }

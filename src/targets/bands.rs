@@ -23,8 +23,12 @@ pub struct Interval {
 
 impl Interval {
     pub fn contains(&self, v: f64) -> bool {
-        let above = self.from.is_none_or(|b| if b.closed { v >= b.value } else { v > b.value });
-        let below = self.to.is_none_or(|b| if b.closed { v <= b.value } else { v < b.value });
+        let above = self
+            .from
+            .is_none_or(|b| if b.closed { v >= b.value } else { v > b.value });
+        let below = self
+            .to
+            .is_none_or(|b| if b.closed { v <= b.value } else { v < b.value });
         above && below
     }
 }
@@ -43,7 +47,10 @@ impl BandSet {
 
     /// The band a value falls in.
     pub fn colour_of(&self, v: f64) -> Option<&'static str> {
-        self.intervals.iter().find(|i| i.contains(v)).map(|i| i.colour)
+        self.intervals
+            .iter()
+            .find(|i| i.contains(v))
+            .map(|i| i.colour)
     }
 }
 
@@ -62,8 +69,17 @@ fn rank(c: Colour) -> u8 {
 }
 
 /// Checks a band set; returns it when it is sound.
-pub fn check_bands(kpi: &str, bands: &Bands, typing: &Typing, diags: &mut Vec<Diagnostic>) -> Option<BandSet> {
-    let backwards = bands.steps.iter().flat_map(|s| [&s.left, &s.right]).find(|op| matches!(op.value, BandOp::Gt | BandOp::Ge));
+pub fn check_bands(
+    kpi: &str,
+    bands: &Bands,
+    typing: &Typing,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<BandSet> {
+    let backwards = bands
+        .steps
+        .iter()
+        .flat_map(|s| [&s.left, &s.right])
+        .find(|op| matches!(op.value, BandOp::Gt | BandOp::Ge));
     if let Some(op) = backwards {
         diags.push(
             Diagnostic::new(&codes::BAND_OPERATOR, format!("bands are written from low to high, but this is `{}`", op.value.as_str()), op.span, "use `<` or `<=`")
@@ -72,12 +88,21 @@ pub fn check_bands(kpi: &str, bands: &Bands, typing: &Typing, diags: &mut Vec<Di
         return None;
     }
     // Colours: rising to one green band, then falling.
-    let colours: Vec<_> = std::iter::once(&bands.first).chain(bands.steps.iter().map(|s| &s.colour)).collect();
+    let colours: Vec<_> = std::iter::once(&bands.first)
+        .chain(bands.steps.iter().map(|s| &s.colour))
+        .collect();
     let greens = colours.iter().filter(|c| c.value == Colour::Green).count();
     let peak = colours.iter().position(|c| c.value == Colour::Green);
     let mut bad = None;
     if greens != 1 {
-        bad = Some(if greens == 0 { 0 } else { colours.iter().rposition(|c| c.value == Colour::Green).unwrap_or(0) });
+        bad = Some(if greens == 0 {
+            0
+        } else {
+            colours
+                .iter()
+                .rposition(|c| c.value == Colour::Green)
+                .unwrap_or(0)
+        });
     } else if let Some(p) = peak {
         for i in 1..colours.len() {
             let rising = i <= p;
@@ -95,7 +120,11 @@ pub fn check_bands(kpi: &str, bands: &Bands, typing: &Typing, diags: &mut Vec<Di
         } else if greens > 1 {
             "the bands have more than one green band".to_string()
         } else {
-            format!("`{}` cannot follow `{}` in the bands", colours[i].value.as_str(), colours[i - 1].value.as_str())
+            format!(
+                "`{}` cannot follow `{}` in the bands",
+                colours[i].value.as_str(),
+                colours[i - 1].value.as_str()
+            )
         };
         diags.push(
             Diagnostic::new(&codes::BAND_COLOURS, message, colours[i].span, format!("the colours read {}", order.join(", ")))
@@ -121,25 +150,33 @@ pub fn check_bands(kpi: &str, bands: &Bands, typing: &Typing, diags: &mut Vec<Di
             }
             (BandOp::Lt, BandOp::Lt) => {
                 diags.push(
-                    Diagnostic::new(&codes::BAND_GAP, format!("{text} belongs to no band"), step.left.span.to(step.right.span), "`<` on both sides")
-                        .with_help(format!("Make one side `<=` so that {text} has a colour, e.g. `{} < {text} <= {}`.", colours[i].value.as_str(), colours[i + 1].value.as_str())),
+                    Diagnostic::new(
+                        &codes::BAND_GAP,
+                        format!("{text} belongs to no band"),
+                        step.left.span.to(step.right.span),
+                        "`<` on both sides",
+                    )
+                    .with_help(format!(
+                        "Make one side `<=` so that {text} has a colour, e.g. `{} < {text} <= {}`.",
+                        colours[i].value.as_str(),
+                        colours[i + 1].value.as_str()
+                    )),
                 );
                 sound = false;
             }
             _ => {}
         }
-        if i > 0 {
-            if let (Some(prev), Some(cur)) = (values[i - 1], values[i]) {
-                if cur <= prev {
-                    let prev_text = crate::ast::print::quantity_text(&bands.steps[i - 1].threshold);
-                    diags.push(
+        if i > 0
+            && let (Some(prev), Some(cur)) = (values[i - 1], values[i])
+            && cur <= prev
+        {
+            let prev_text = crate::ast::print::quantity_text(&bands.steps[i - 1].threshold);
+            diags.push(
                         Diagnostic::new(&codes::BAND_ORDER, format!("band thresholds must increase from left to right, but {text} comes after {prev_text}"), step.threshold.span, format!("{text} is not above {prev_text}"))
                             .with_label(bands.steps[i - 1].threshold.span, "the threshold before it")
                             .with_help("Write the bands on one number line from low to high. If lower is better, start with green: `green <= 2 d < amber <= 3 d < red`."),
                     );
-                    sound = false;
-                }
-            }
+            sound = false;
         }
     }
     if !sound || values.iter().any(Option::is_none) {
@@ -152,10 +189,23 @@ pub fn check_bands(kpi: &str, bands: &Bands, typing: &Typing, diags: &mut Vec<Di
     };
     let mut intervals = Vec::with_capacity(colours.len());
     for (j, c) in colours.iter().enumerate() {
-        let from = (j > 0).then(|| Bound { value: values[j - 1].unwrap_or(0.0), closed: bands.steps[j - 1].right.value == BandOp::Le });
-        let to = (j < bands.steps.len()).then(|| Bound { value: values[j].unwrap_or(0.0), closed: bands.steps[j].left.value == BandOp::Le });
-        intervals.push(Interval { colour: c.value.as_str(), from, to });
+        let from = (j > 0).then(|| Bound {
+            value: values[j - 1].unwrap_or(0.0),
+            closed: bands.steps[j - 1].right.value == BandOp::Le,
+        });
+        let to = (j < bands.steps.len()).then(|| Bound {
+            value: values[j].unwrap_or(0.0),
+            closed: bands.steps[j].left.value == BandOp::Le,
+        });
+        intervals.push(Interval {
+            colour: c.value.as_str(),
+            from,
+            to,
+        });
     }
     let _ = kpi;
-    Some(BandSet { direction, intervals })
+    Some(BandSet {
+        direction,
+        intervals,
+    })
 }

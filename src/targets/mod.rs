@@ -19,14 +19,24 @@ pub struct Goals {
     pub directions: Vec<Option<Direction>>,
 }
 
-pub fn check_targets(m: &Model, typing: &Typing, today: Date, diags: &mut Vec<Diagnostic>) -> Goals {
+pub fn check_targets(
+    m: &Model,
+    typing: &Typing,
+    today: Date,
+    diags: &mut Vec<Diagnostic>,
+) -> Goals {
     let mut goals = Goals::default();
     for (i, k) in m.kpis.iter().enumerate() {
-        let set = k.attrs.bands.as_ref().and_then(|b| check_bands(&k.name.text, b, typing, diags));
+        let set = k
+            .attrs
+            .bands
+            .as_ref()
+            .and_then(|b| check_bands(&k.name.text, b, typing, diags));
         let declared = m.kpi_info.get(i).and_then(|info| info.direction);
-        if let (Some(set), Some((d, span))) = (&set, declared) {
-            if set.direction != d {
-                diags.push(
+        if let (Some(set), Some((d, span))) = (&set, declared)
+            && set.direction != d
+        {
+            diags.push(
                     Diagnostic::new(
                         &codes::DIRECTION_MISMATCH,
                         format!("`{}` says {} is better, but its bands say {}", k.name.text, describe(d), describe(set.direction)),
@@ -36,15 +46,19 @@ pub fn check_targets(m: &Model, typing: &Typing, today: Date, diags: &mut Vec<Di
                     .with_label(k.attrs.bands.as_ref().map_or(span, |b| b.span), format!("the bands put green where {} is better", describe(set.direction)))
                     .with_help("Correct the `direction`, or turn the bands around; green belongs at the better end."),
                 );
-            }
         }
-        goals.directions.push(set.as_ref().map(|s| s.direction).or(declared.map(|(d, _)| d)));
+        goals.directions.push(
+            set.as_ref()
+                .map(|s| s.direction)
+                .or(declared.map(|(d, _)| d)),
+        );
         if let Some(target) = &k.attrs.target {
             deadline(&target.deadline, target.value.span, "target", today, diags);
-            if let (Some(set), Some(v)) = (&set, typing.values.get(&target.value.span)) {
-                if let Some(colour) = set.colour_of(*v).filter(|c| *c != "green") {
-                    let bands_span = k.attrs.bands.as_ref().map_or(k.name.span, |b| b.span);
-                    diags.push(
+            if let (Some(set), Some(v)) = (&set, typing.values.get(&target.value.span))
+                && let Some(colour) = set.colour_of(*v).filter(|c| *c != "green")
+            {
+                let bands_span = k.attrs.bands.as_ref().map_or(k.name.span, |b| b.span);
+                diags.push(
                         Diagnostic::new(
                             &codes::TARGET_OUTSIDE_GREEN,
                             format!("the target of `{}` lies in the {colour} band, not in green", k.name.text),
@@ -54,18 +68,20 @@ pub fn check_targets(m: &Model, typing: &Typing, today: Date, diags: &mut Vec<Di
                         .with_label(bands_span, format!("green is {}", green_text(set, typing.kpis[i].unit())))
                         .with_help("A target is a value you want to reach, so it must be green: move the target into the green band, or move the thresholds."),
                     );
-                }
             }
         }
         goals.bands.push(set);
     }
     for t in &m.targets {
-        let Some(i) = m.kpi(&t.kpi.text) else { continue };
+        let Some(i) = m.kpi(&t.kpi.text) else {
+            continue;
+        };
         deadline(&t.goal.deadline, t.goal.value.span, "target", today, diags);
-        if let (Some(set), Some(v)) = (&goals.bands[i], typing.values.get(&t.goal.value.span)) {
-            if let Some(colour) = set.colour_of(*v).filter(|c| *c != "green") {
-                let k = &m.kpis[i];
-                diags.push(
+        if let (Some(set), Some(v)) = (&goals.bands[i], typing.values.get(&t.goal.value.span))
+            && let Some(colour) = set.colour_of(*v).filter(|c| *c != "green")
+        {
+            let k = &m.kpis[i];
+            diags.push(
                     Diagnostic::new(
                         &codes::MILESTONE_OUTSIDE_GREEN,
                         format!("this target for `{}` lies in the {colour} band", k.name.text),
@@ -75,14 +91,20 @@ pub fn check_targets(m: &Model, typing: &Typing, today: Date, diags: &mut Vec<Di
                     .with_label(k.attrs.bands.as_ref().map_or(k.name.span, |b| b.span), format!("green is {}", green_text(set, typing.kpis[i].unit())))
                     .with_help("An interim milestone may be amber; if this is the final target, move it into the green band."),
                 );
-            }
         }
     }
     for o in &m.objectives {
         for kr in &o.attrs.key_results {
-            let Some(i) = m.kpi(&kr.kpi.text) else { continue };
+            let Some(i) = m.kpi(&kr.kpi.text) else {
+                continue;
+            };
             deadline(&kr.deadline, kr.span, "key result", today, diags);
-            let (Some(from), Some(to)) = (typing.values.get(&kr.from.span), typing.values.get(&kr.to.span)) else { continue };
+            let (Some(from), Some(to)) = (
+                typing.values.get(&kr.from.span),
+                typing.values.get(&kr.to.span),
+            ) else {
+                continue;
+            };
             let wrong = match goals.directions[i] {
                 Some(Direction::Higher) => to < from,
                 Some(Direction::Lower) => to > from,
@@ -114,17 +136,38 @@ fn describe(d: Direction) -> &'static str {
 }
 
 fn green_text(set: &BandSet, unit: Option<&crate::units::Unit>) -> String {
-    let Some(g) = set.green() else { return "missing".into() };
-    let num = |v: f64| unit.map_or_else(|| crate::units::dim::format_number(v), |u| u.format_value(v));
+    let Some(g) = set.green() else {
+        return "missing".into();
+    };
+    let num = |v: f64| {
+        unit.map_or_else(
+            || crate::units::dim::format_number(v),
+            |u| u.format_value(v),
+        )
+    };
     match (g.from, g.to) {
         (Some(a), Some(b)) => format!("from {} to {}", num(a.value), num(b.value)),
-        (Some(a), None) => format!("{} {}", if a.closed { "at least" } else { "above" }, num(a.value)),
-        (None, Some(b)) => format!("{} {}", if b.closed { "at most" } else { "below" }, num(b.value)),
+        (Some(a), None) => format!(
+            "{} {}",
+            if a.closed { "at least" } else { "above" },
+            num(a.value)
+        ),
+        (None, Some(b)) => format!(
+            "{} {}",
+            if b.closed { "at most" } else { "below" },
+            num(b.value)
+        ),
         (None, None) => "everything".into(),
     }
 }
 
-fn deadline(deadline: &Option<Spanned<Date>>, value: Span, what: &str, today: Date, diags: &mut Vec<Diagnostic>) {
+fn deadline(
+    deadline: &Option<Spanned<Date>>,
+    value: Span,
+    what: &str,
+    today: Date,
+    diags: &mut Vec<Diagnostic>,
+) {
     match deadline {
         None => diags.push(
             Diagnostic::new(&codes::MISSING_DEADLINE, format!("this {what} has no deadline"), value, "by when?")
@@ -137,4 +180,3 @@ fn deadline(deadline: &Option<Spanned<Date>>, value: Span, what: &str, today: Da
         Some(_) => {}
     }
 }
-

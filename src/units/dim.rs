@@ -36,23 +36,38 @@ pub struct Unit {
 }
 
 /// Named durations, largest first, for printing.
-pub const DURATIONS: &[(&str, f64)] = &[("wk", 604_800.0), ("d", 86_400.0), ("h", 3_600.0), ("min", 60.0), ("s", 1.0)];
+pub const DURATIONS: &[(&str, f64)] = &[
+    ("wk", 604_800.0),
+    ("d", 86_400.0),
+    ("h", 3_600.0),
+    ("min", 60.0),
+    ("s", 1.0),
+];
 /// Named calendar periods, largest first, in months.
 pub const PERIODS: &[(&str, f64)] = &[("year", 12.0), ("quarter", 3.0), ("month", 1.0)];
 
 impl Unit {
     /// The dimensionless unit `1`.
     pub fn one() -> Unit {
-        Unit { factor: 1.0, dims: Vec::new() }
+        Unit {
+            factor: 1.0,
+            dims: Vec::new(),
+        }
     }
 
     /// `%`: dimensionless, scaled by 0.01.
     pub fn percent() -> Unit {
-        Unit { factor: 0.01, dims: Vec::new() }
+        Unit {
+            factor: 0.01,
+            dims: Vec::new(),
+        }
     }
 
     pub fn base(base: Base, factor: f64) -> Unit {
-        Unit { factor, dims: vec![(base, 1)] }
+        Unit {
+            factor,
+            dims: vec![(base, 1)],
+        }
     }
 
     pub fn dims(&self) -> &[(Base, i32)] {
@@ -140,14 +155,21 @@ impl Unit {
 
     /// The powers of each base dimension, by name, for the JSON spec.
     pub fn dimension_vector(&self) -> BTreeMap<String, i32> {
-        self.dims.iter().map(|(b, p)| (b.name().to_string(), *p)).collect()
+        self.dims
+            .iter()
+            .map(|(b, p)| (b.name().to_string(), *p))
+            .collect()
     }
 }
 
 /// A number without floating-point noise: `0.1 + 0.2` prints as `0.3`.
 pub fn format_number(v: f64) -> String {
     let rounded = (v * 1e9).round() / 1e9;
-    if rounded == 0.0 { "0".to_string() } else { format!("{rounded}") }
+    if rounded == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{rounded}")
+    }
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -188,8 +210,16 @@ impl fmt::Display for Unit {
                 other => other.name().to_string(),
             };
             let power = p.abs();
-            let text = if power == 1 { name } else { format!("{name}^{power}") };
-            if *p > 0 { num.push(text) } else { den.push(text) }
+            let text = if power == 1 {
+                name
+            } else {
+                format!("{name}^{power}")
+            };
+            if *p > 0 {
+                num.push(text)
+            } else {
+                den.push(text)
+            }
         }
         if close(residual, 0.01) {
             num.insert(0, "%".to_string());
@@ -224,7 +254,12 @@ mod tests {
     #[test]
     fn prints_canonically() {
         assert_eq!(eur().div(&session()).to_string(), "EUR / session");
-        assert_eq!(minute().div(&Unit::base(Base::Count("piece".into()), 1.0)).to_string(), "min / piece");
+        assert_eq!(
+            minute()
+                .div(&Unit::base(Base::Count("piece".into()), 1.0))
+                .to_string(),
+            "min / piece"
+        );
         assert_eq!(Unit::percent().to_string(), "%");
         assert_eq!(Unit::one().to_string(), "1");
         assert_eq!(Unit::base(Base::Time, 86_400.0).to_string(), "d");

@@ -65,7 +65,12 @@ pub struct Typed {
 
 impl Typed {
     fn new(ty: Ty, level: Level) -> Typed {
-        Typed { ty, level, origin: None, field: None }
+        Typed {
+            ty,
+            level,
+            origin: None,
+            field: None,
+        }
     }
     fn unknown() -> Typed {
         Typed::new(Ty::Unknown, Level::Const)
@@ -93,11 +98,24 @@ pub struct Infer<'a, 'd> {
     pub record: Option<HashMap<Span, Ty>>,
 }
 
-const AGGREGATIONS: &[&str] = &["sum", "avg", "min", "max", "median", "count", "count_distinct"];
+const AGGREGATIONS: &[&str] = &[
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "median",
+    "count",
+    "count_distinct",
+];
 
 impl<'a, 'd> Infer<'a, 'd> {
     pub fn new(env: &'a Env<'a>, diags: &'d mut Vec<Diagnostic>) -> Self {
-        Infer { env, diags, casts: Vec::new(), record: None }
+        Infer {
+            env,
+            diags,
+            casts: Vec::new(),
+            record: None,
+        }
     }
 
     /// Types a whole formula: it must be one number per period.
@@ -110,14 +128,23 @@ impl<'a, 'd> Infer<'a, 'd> {
         match &t.ty {
             Ty::Kind(k) => {
                 let help = match k {
-                    FieldKind::Bool => "Count the rows where it holds, e.g. `count(src where src.flag) / count(src)` for a share.",
-                    FieldKind::Timestamp | FieldKind::Date => "Subtract two points in time to get a duration, e.g. `avg(src.done_at - src.created_at)`.",
-                    _ => "Count rows or distinct values instead, e.g. `count(src)` or `count_distinct(src.field)`.",
+                    FieldKind::Bool => {
+                        "Count the rows where it holds, e.g. `count(src where src.flag) / count(src)` for a share."
+                    }
+                    FieldKind::Timestamp | FieldKind::Date => {
+                        "Subtract two points in time to get a duration, e.g. `avg(src.done_at - src.created_at)`."
+                    }
+                    _ => {
+                        "Count rows or distinct values instead, e.g. `count(src)` or `count_distinct(src.field)`."
+                    }
                 };
                 self.diags.push(
                     Diagnostic::new(
                         &codes::NOT_A_NUMBER,
-                        format!("a formula must give a number, but this gives {}", t.ty.describe()),
+                        format!(
+                            "a formula must give a number, but this gives {}",
+                            t.ty.describe()
+                        ),
                         e.span,
                         format!("this is {}", t.ty.describe()),
                     )
@@ -168,20 +195,34 @@ impl<'a, 'd> Infer<'a, 'd> {
             ExprKind::Text(_) => Typed::new(Ty::Kind(FieldKind::Text), Level::Const),
             ExprKind::Bool(_) => Typed::new(Ty::Kind(FieldKind::Bool), Level::Const),
             ExprKind::Name(n) => match self.env.model.lookup(&n.text) {
-                Some(sym @ (Symbol::Metric(_) | Symbol::Kpi(_))) => match self.env.symbols.get(&sym) {
-                    Some((ty, origin)) => Typed { ty: ty.clone(), level: Level::Agg, origin: origin.clone(), field: None },
-                    None => Typed::new(Ty::Unknown, Level::Agg),
-                },
+                Some(sym @ (Symbol::Metric(_) | Symbol::Kpi(_))) => {
+                    match self.env.symbols.get(&sym) {
+                        Some((ty, origin)) => Typed {
+                            ty: ty.clone(),
+                            level: Level::Agg,
+                            origin: origin.clone(),
+                            field: None,
+                        },
+                        None => Typed::new(Ty::Unknown, Level::Agg),
+                    }
+                }
                 _ => Typed::new(Ty::Unknown, Level::Agg),
             },
             ExprKind::Field(r) => match self.env.model.field(r) {
                 Some((s, f)) => {
-                    let fi = self.env.model.fields[s].get(&r.field.text).copied().unwrap_or(0);
+                    let fi = self.env.model.fields[s]
+                        .get(&r.field.text)
+                        .copied()
+                        .unwrap_or(0);
                     let ty = self.env.fields[s].get(fi).cloned().unwrap_or(Ty::Unknown);
                     Typed {
                         origin: Some(Origin {
                             span: f.ty.span,
-                            note: format!("`{}` is declared as {} here", r.field.text, ty.describe()),
+                            note: format!(
+                                "`{}` is declared as {} here",
+                                r.field.text,
+                                ty.describe()
+                            ),
                         }),
                         ty,
                         level: Level::Row(s),
@@ -195,14 +236,20 @@ impl<'a, 'd> Infer<'a, 'd> {
                 let t = self.expr(inner);
                 if let Ty::Kind(_) = t.ty {
                     self.not_a_number(inner, &t, "make negative");
-                    return Typed { ty: Ty::Unknown, ..t };
+                    return Typed {
+                        ty: Ty::Unknown,
+                        ..t
+                    };
                 }
                 t
             }
             ExprKind::Not(inner) => {
                 let t = self.expr(inner);
                 self.condition(inner, &t);
-                Typed { ty: Ty::Kind(FieldKind::Bool), ..t }
+                Typed {
+                    ty: Ty::Kind(FieldKind::Bool),
+                    ..t
+                }
             }
             ExprKind::Logic { op, operands } => {
                 let mut level = Level::Const;
@@ -213,9 +260,19 @@ impl<'a, 'd> Infer<'a, 'd> {
                     level = self.combine_levels(level, &t, o.span, &mut field);
                 }
                 let _ = op == &LogicOp::And;
-                Typed { ty: Ty::Kind(FieldKind::Bool), level, origin: None, field }
+                Typed {
+                    ty: Ty::Kind(FieldKind::Bool),
+                    level,
+                    origin: None,
+                    field,
+                }
             }
-            ExprKind::Compare { op, op_span, lhs, rhs } => {
+            ExprKind::Compare {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => {
                 let l = self.expr(lhs);
                 let r = self.expr(rhs);
                 let mut field = l.field.or(r.field);
@@ -224,7 +281,12 @@ impl<'a, 'd> Infer<'a, 'd> {
                     let verb = format!("compare ({})", op.as_str());
                     self.incompatible(&verb, lhs, &l, rhs, &r, *op_span);
                 }
-                Typed { ty: Ty::Kind(FieldKind::Bool), level, origin: None, field }
+                Typed {
+                    ty: Ty::Kind(FieldKind::Bool),
+                    level,
+                    origin: None,
+                    field,
+                }
             }
             ExprKind::Arith { first, rest } => self.arith(first, rest),
             ExprKind::Cast { expr, unit } => {
@@ -234,19 +296,32 @@ impl<'a, 'd> Infer<'a, 'd> {
                     Ok(u) => Typed {
                         ty: Ty::Num(u),
                         level: t.level,
-                        origin: Some(Origin { span: unit.span, note: "unit stated with `as` here".into() }),
+                        origin: Some(Origin {
+                            span: unit.span,
+                            note: "unit stated with `as` here".into(),
+                        }),
                         field: t.field,
                     },
                     Err(_) => Typed::unknown(),
                 }
             }
-            ExprKind::Call { function, args, filter } => self.call(e, &function.text, args, filter.as_deref()),
+            ExprKind::Call {
+                function,
+                args,
+                filter,
+            } => self.call(e, &function.text, args, filter.as_deref()),
         }
     }
 
     /// Folds levels: row values of two sources, or a row value next to an
     /// aggregate, are reported here.
-    fn combine_levels(&mut self, acc: Level, t: &Typed, span: Span, field: &mut Option<Span>) -> Level {
+    fn combine_levels(
+        &mut self,
+        acc: Level,
+        t: &Typed,
+        span: Span,
+        field: &mut Option<Span>,
+    ) -> Level {
         if field.is_none() {
             *field = t.field;
         }
@@ -304,9 +379,15 @@ impl<'a, 'd> Infer<'a, 'd> {
 
     fn not_a_number(&mut self, e: &Expr, t: &Typed, verb: &str) {
         let help = match t.ty {
-            Ty::Kind(FieldKind::Bool) => "To count rows where a yes/no field holds, write `count(src where src.flag)`.",
-            Ty::Kind(FieldKind::Text | FieldKind::Id) => "Text can be compared with a string (`src.region = \"EU\"`), used in `where` or in `segment by`, or counted with `count_distinct(src.field)`.",
-            Ty::Kind(FieldKind::Timestamp | FieldKind::Date) => "Subtract two points in time to get a duration, e.g. `avg(src.done_at - src.created_at)`.",
+            Ty::Kind(FieldKind::Bool) => {
+                "To count rows where a yes/no field holds, write `count(src where src.flag)`."
+            }
+            Ty::Kind(FieldKind::Text | FieldKind::Id) => {
+                "Text can be compared with a string (`src.region = \"EU\"`), used in `where` or in `segment by`, or counted with `count_distinct(src.field)`."
+            }
+            Ty::Kind(FieldKind::Timestamp | FieldKind::Date) => {
+                "Subtract two points in time to get a duration, e.g. `avg(src.done_at - src.created_at)`."
+            }
             _ => "Use a numeric field or a number with a unit.",
         };
         let mut d = Diagnostic::new(
@@ -325,11 +406,20 @@ impl<'a, 'd> Infer<'a, 'd> {
     fn incompatible(&mut self, verb: &str, le: &Expr, l: &Typed, re: &Expr, r: &Typed, op: Span) {
         let message = match verb {
             "add" => format!("cannot add {} and {}", l.ty.describe(), r.ty.describe()),
-            "subtract" => format!("cannot subtract {} from {}", r.ty.describe(), l.ty.describe()),
+            "subtract" => format!(
+                "cannot subtract {} from {}",
+                r.ty.describe(),
+                l.ty.describe()
+            ),
             _ => format!("cannot {verb} {} with {}", l.ty.describe(), r.ty.describe()),
         };
-        let mut d = Diagnostic::new(&codes::INCOMPATIBLE_UNITS, message, re.span, self.operand_label(re, r))
-            .with_label(le.span, self.operand_label(le, l));
+        let mut d = Diagnostic::new(
+            &codes::INCOMPATIBLE_UNITS,
+            message,
+            re.span,
+            self.operand_label(re, r),
+        )
+        .with_label(le.span, self.operand_label(le, l));
         for o in [&l.origin, &r.origin].into_iter().flatten() {
             d = d.with_label(o.span, o.note.clone());
         }
@@ -364,28 +454,59 @@ impl<'a, 'd> Infer<'a, 'd> {
             let t = self.expr(operand);
             let mut field = acc.field;
             let level = self.combine_levels(acc.level, &t, operand.span, &mut field);
-            let left = Expr { kind: ExprKind::Bool(false), span: acc_expr_span };
+            let left = Expr {
+                kind: ExprKind::Bool(false),
+                span: acc_expr_span,
+            };
             let ty = match (op, &acc.ty, &t.ty) {
                 (_, Ty::Unknown, _) | (_, _, Ty::Unknown) => Ty::Unknown,
                 (ArithOp::Add | ArithOp::Sub, Ty::Num(a), Ty::Num(b)) => {
                     if a.same_dims(b) {
                         Ty::Num(a.clone())
                     } else {
-                        let verb = if *op == ArithOp::Add { "add" } else { "subtract" };
-                        let left_expr = if rest.len() == 1 || acc_expr_span == first.span { first } else { &left };
+                        let verb = if *op == ArithOp::Add {
+                            "add"
+                        } else {
+                            "subtract"
+                        };
+                        let left_expr = if rest.len() == 1 || acc_expr_span == first.span {
+                            first
+                        } else {
+                            &left
+                        };
                         self.incompatible(verb, left_expr, &acc, operand, &t, *op_span);
                         Ty::Unknown
                     }
                 }
-                (ArithOp::Sub, Ty::Kind(FieldKind::Timestamp), Ty::Kind(FieldKind::Timestamp)) => Ty::Num(Unit::base(Base::Time, 1.0)),
-                (ArithOp::Sub, Ty::Kind(FieldKind::Date), Ty::Kind(FieldKind::Date)) => Ty::Num(Unit::base(Base::Time, 86_400.0)),
-                (ArithOp::Add | ArithOp::Sub, Ty::Kind(k @ (FieldKind::Timestamp | FieldKind::Date)), Ty::Num(u)) if u.is_duration() => Ty::Kind(*k),
+                (ArithOp::Sub, Ty::Kind(FieldKind::Timestamp), Ty::Kind(FieldKind::Timestamp)) => {
+                    Ty::Num(Unit::base(Base::Time, 1.0))
+                }
+                (ArithOp::Sub, Ty::Kind(FieldKind::Date), Ty::Kind(FieldKind::Date)) => {
+                    Ty::Num(Unit::base(Base::Time, 86_400.0))
+                }
+                (
+                    ArithOp::Add | ArithOp::Sub,
+                    Ty::Kind(k @ (FieldKind::Timestamp | FieldKind::Date)),
+                    Ty::Num(u),
+                ) if u.is_duration() => Ty::Kind(*k),
                 (ArithOp::Mul, Ty::Num(a), Ty::Num(b)) => Ty::Num(a.mul(b)),
                 (ArithOp::Div, Ty::Num(a), Ty::Num(b)) => Ty::Num(a.div(b)),
                 (_, Ty::Kind(_), _) => {
-                    let verb = format!("use {} in arithmetic (`{}`):", acc.ty.describe(), op.as_str());
+                    let verb = format!(
+                        "use {} in arithmetic (`{}`):",
+                        acc.ty.describe(),
+                        op.as_str()
+                    );
                     let _ = verb;
-                    self.not_a_number(if acc_expr_span == first.span { first } else { &left }, &acc, "calculate with");
+                    self.not_a_number(
+                        if acc_expr_span == first.span {
+                            first
+                        } else {
+                            &left
+                        },
+                        &acc,
+                        "calculate with",
+                    );
                     Ty::Unknown
                 }
                 (_, _, Ty::Kind(_)) => {
@@ -394,7 +515,12 @@ impl<'a, 'd> Infer<'a, 'd> {
                 }
             };
             acc_expr_span = acc_expr_span.to(operand.span);
-            acc = Typed { ty, level, origin: None, field };
+            acc = Typed {
+                ty,
+                level,
+                origin: None,
+                field,
+            };
         }
         acc
     }
@@ -429,17 +555,33 @@ impl<'a, 'd> Infer<'a, 'd> {
             let b = self.expr(&args[1]);
             let mut field = a.field;
             let level = self.combine_levels(a.level, &b, args[1].span, &mut field);
-            if let (Ty::Num(x), Ty::Num(y)) = (&a.ty, &b.ty) {
-                if !x.same_dims(y) {
-                    self.incompatible(&format!("take the {function} of"), &args[0], &a, &args[1], &b, e.span);
-                    return Typed::new(Ty::Unknown, level);
-                }
+            if let (Ty::Num(x), Ty::Num(y)) = (&a.ty, &b.ty)
+                && !x.same_dims(y)
+            {
+                self.incompatible(
+                    &format!("take the {function} of"),
+                    &args[0],
+                    &a,
+                    &args[1],
+                    &b,
+                    e.span,
+                );
+                return Typed::new(Ty::Unknown, level);
             }
-            return Typed { ty: a.ty, level, origin: None, field };
+            return Typed {
+                ty: a.ty,
+                level,
+                origin: None,
+                field,
+            };
         }
         if function == "previous" {
             if args.len() != 2 || filter.is_some() {
-                self.wrong_arguments(e, function, "a value and a period, e.g. `previous(revenue, 1 year)`");
+                self.wrong_arguments(
+                    e,
+                    function,
+                    "a value and a period, e.g. `previous(revenue, 1 year)`",
+                );
                 return Typed::unknown();
             }
             let value = self.expr(&args[0]);
@@ -447,7 +589,8 @@ impl<'a, 'd> Infer<'a, 'd> {
                 self.bare_field(value.field.unwrap_or(args[0].span), s);
             }
             let back = self.expr(&args[1]);
-            let ok = matches!(&back.ty, Ty::Num(u) if u.is_period() || u.is_duration()) || back.ty == Ty::Unknown;
+            let ok = matches!(&back.ty, Ty::Num(u) if u.is_period() || u.is_duration())
+                || back.ty == Ty::Unknown;
             if !ok || back.level != Level::Const {
                 self.diags.push(
                     Diagnostic::new(
@@ -459,7 +602,11 @@ impl<'a, 'd> Infer<'a, 'd> {
                     .with_help("Write the period with its unit: `previous(revenue, 1 year)`, `previous(revenue, 3 months)`, `previous(x, 1 wk)`."),
                 );
             }
-            return Typed { level: Level::Agg, field: None, ..value };
+            return Typed {
+                level: Level::Agg,
+                field: None,
+                ..value
+            };
         }
         // An aggregation over the rows of one source.
         debug_assert!(AGGREGATIONS.contains(&function));
@@ -472,13 +619,19 @@ impl<'a, 'd> Infer<'a, 'd> {
             match &arg.unparen().kind {
                 ExprKind::Name(n) => match self.env.model.lookup(&n.text) {
                     Some(Symbol::Source(s)) => {
-                        let unit = self.env.rows[s].clone().unwrap_or_else(|| Unit::base(Base::Count("count".into()), 1.0));
+                        let unit = self.env.rows[s]
+                            .clone()
+                            .unwrap_or_else(|| Unit::base(Base::Count("count".into()), 1.0));
                         (Ty::Num(unit), Some(s))
                     }
                     _ => (Ty::Unknown, None),
                 },
                 _ => {
-                    self.wrong_arguments(e, function, "a data source, e.g. `count(orders where orders.paid)`");
+                    self.wrong_arguments(
+                        e,
+                        function,
+                        "a data source, e.g. `count(orders where orders.paid)`",
+                    );
                     return Typed::new(Ty::Unknown, Level::Agg);
                 }
             }
@@ -503,7 +656,9 @@ impl<'a, 'd> Infer<'a, 'd> {
             let ty = match (function, &t.ty) {
                 (_, Ty::Unknown) => Ty::Unknown,
                 ("count_distinct", _) => Ty::Num(Unit::base(Base::Count("count".into()), 1.0)),
-                ("min" | "max", Ty::Kind(k @ (FieldKind::Timestamp | FieldKind::Date))) => Ty::Kind(*k),
+                ("min" | "max", Ty::Kind(k @ (FieldKind::Timestamp | FieldKind::Date))) => {
+                    Ty::Kind(*k)
+                }
                 (_, Ty::Num(u)) => Ty::Num(u.clone()),
                 (_, Ty::Kind(_)) => {
                     let verb = match function {
@@ -517,7 +672,11 @@ impl<'a, 'd> Infer<'a, 'd> {
                 }
             };
             if function == "count_distinct" && !matches!(arg.unparen().kind, ExprKind::Field(_)) {
-                self.wrong_arguments(e, function, "a field, e.g. `count_distinct(orders.customer_id)`");
+                self.wrong_arguments(
+                    e,
+                    function,
+                    "a field, e.g. `count_distinct(orders.customer_id)`",
+                );
             }
             (ty, source)
         };
@@ -573,7 +732,9 @@ fn comparable(a: &Ty, b: &Ty) -> bool {
     match (a, b) {
         (Ty::Unknown, _) | (_, Ty::Unknown) => true,
         (Ty::Num(x), Ty::Num(y)) => x.same_dims(y),
-        (Ty::Kind(FieldKind::Id | FieldKind::Text), Ty::Kind(FieldKind::Id | FieldKind::Text)) => true,
+        (Ty::Kind(FieldKind::Id | FieldKind::Text), Ty::Kind(FieldKind::Id | FieldKind::Text)) => {
+            true
+        }
         (Ty::Kind(x), Ty::Kind(y)) => x == y,
         _ => false,
     }

@@ -14,7 +14,7 @@ mod values;
 pub use dim::{Base, Unit};
 pub use infer::{Level, Ty};
 
-use crate::ast::{Expr, ExprKind, ArithOp, print::expr_text};
+use crate::ast::{ArithOp, Expr, ExprKind, print::expr_text};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::graph::FormulaGraph;
 use crate::model::{Model, Symbol};
@@ -62,7 +62,12 @@ pub fn check_units(m: &Model, graph: &FormulaGraph, diags: &mut Vec<Diagnostic>)
     let rows: Vec<Option<Unit>> = m
         .sources
         .iter()
-        .map(|s| s.attrs.rows.as_ref().and_then(|r| registry.rows_unit(r, diags)))
+        .map(|s| {
+            s.attrs
+                .rows
+                .as_ref()
+                .and_then(|r| registry.rows_unit(r, diags))
+        })
         .collect();
     let fields: Vec<Vec<Ty>> = m
         .sources
@@ -91,25 +96,36 @@ pub fn check_units(m: &Model, graph: &FormulaGraph, diags: &mut Vec<Diagnostic>)
             Symbol::Kpi(i) => (&m.kpis[i].attrs, &m.kpis[i].name),
             _ => continue,
         };
-        if let Some(u) = &attrs.unit {
-            if let Ok(unit) = registry.unit(u, diags) {
-                symbols.insert(
-                    sym,
-                    (
-                        Ty::Num(unit.clone()),
-                        Some(Origin { span: u.span, note: format!("`{}` is declared in {unit} here", name.text) }),
-                    ),
-                );
-                if let Some(units) = slot(&mut typing, sym) {
-                    units.declared = Some(unit);
-                }
+        if let Some(u) = &attrs.unit
+            && let Ok(unit) = registry.unit(u, diags)
+        {
+            symbols.insert(
+                sym,
+                (
+                    Ty::Num(unit.clone()),
+                    Some(Origin {
+                        span: u.span,
+                        note: format!("`{}` is declared in {unit} here", name.text),
+                    }),
+                ),
+            );
+            if let Some(units) = slot(&mut typing, sym) {
+                units.declared = Some(unit);
             }
         }
     }
     for &node in &graph.order {
         let sym = graph.symbol(node);
-        let Some(formula) = m.formula_of(sym) else { continue };
-        let env = Env { model: m, registry: &registry, rows: &typing.rows, fields: &typing.fields, symbols: &symbols };
+        let Some(formula) = m.formula_of(sym) else {
+            continue;
+        };
+        let env = Env {
+            model: m,
+            registry: &registry,
+            rows: &typing.rows,
+            fields: &typing.fields,
+            symbols: &symbols,
+        };
         let mut inf = Infer::new(&env, diags);
         let ty = inf.formula(&formula.value);
         let cast = !inf.casts.is_empty();
@@ -118,7 +134,9 @@ pub fn check_units(m: &Model, graph: &FormulaGraph, diags: &mut Vec<Diagnostic>)
         }
         let Ty::Num(inferred) = ty else { continue };
         let name = m.name_of(sym);
-        let Some(units) = slot(&mut typing, sym) else { continue };
+        let Some(units) = slot(&mut typing, sym) else {
+            continue;
+        };
         units.cast = cast;
         units.inferred = Some(inferred.clone());
         if let Some(declared) = units.declared.clone() {
@@ -131,14 +149,23 @@ pub fn check_units(m: &Model, graph: &FormulaGraph, diags: &mut Vec<Diagnostic>)
                     _ => continue,
                 };
                 let unit_span = attrs.unit.as_ref().map_or(name.span, |u| u.span);
-                diags.push(mismatch(name, &formula.value, &inferred, &declared, unit_span));
+                diags.push(mismatch(
+                    name,
+                    &formula.value,
+                    &inferred,
+                    &declared,
+                    unit_span,
+                ));
             }
         } else {
             symbols.insert(
                 sym,
                 (
                     Ty::Num(inferred.clone()),
-                    Some(Origin { span: name.span, note: format!("`{}` is {inferred} (from its formula)", name.text) }),
+                    Some(Origin {
+                        span: name.span,
+                        note: format!("`{}` is {inferred} (from its formula)", name.text),
+                    }),
                 ),
             );
         }
@@ -159,10 +186,10 @@ fn slot(t: &mut Typing, sym: Symbol) -> Option<&mut FormulaUnits> {
 }
 
 fn field_type(reg: &Registry, ty: &crate::ast::UnitExpr, diags: &mut Vec<Diagnostic>) -> Ty {
-    if let [single] = ty.factors.as_slice() {
-        if let Some(kind) = FieldKind::parse(&single.name.text) {
-            return Ty::Kind(kind);
-        }
+    if let [single] = ty.factors.as_slice()
+        && let Some(kind) = FieldKind::parse(&single.name.text)
+    {
+        return Ty::Kind(kind);
     }
     match reg.unit(ty, diags) {
         Ok(u) => Ty::Num(u),
@@ -180,21 +207,52 @@ fn cast_note(span: Span) -> Diagnostic {
     .with_help("`as` overrules the unit checker. Keep it where the algebra cannot know (e.g. data already converted to one currency); the spec and the docs mark it.")
 }
 
-fn mismatch(name: &crate::ast::Name, formula: &Expr, inferred: &Unit, declared: &Unit, unit_span: Span) -> Diagnostic {
-    let mut help = format!("Declare `unit {inferred}` if that is what `{}` measures", name.text);
-    if let ExprKind::Arith { first, rest } = &formula.unparen().kind {
-        if let (ExprKind::Call { function, args, filter: None }, [(ArithOp::Div, _, denominator)]) = (&first.unparen().kind, rest.as_slice()) {
-            if let (true, [arg], ExprKind::Call { function: count, .. }) = (function.text == "sum", args.as_slice(), &denominator.unparen().kind) {
-                if count.text == "count" && declared.div(inferred).is_count() {
-                    help.push_str(&format!(", or use `avg({})` for the average in {declared}", expr_text(arg)));
-                }
-            }
-        }
+fn mismatch(
+    name: &crate::ast::Name,
+    formula: &Expr,
+    inferred: &Unit,
+    declared: &Unit,
+    unit_span: Span,
+) -> Diagnostic {
+    let mut help = format!(
+        "Declare `unit {inferred}` if that is what `{}` measures",
+        name.text
+    );
+    if let ExprKind::Arith { first, rest } = &formula.unparen().kind
+        && let (
+            ExprKind::Call {
+                function,
+                args,
+                filter: None,
+            },
+            [(ArithOp::Div, _, denominator)],
+        ) = (&first.unparen().kind, rest.as_slice())
+        && let (
+            true,
+            [arg],
+            ExprKind::Call {
+                function: count, ..
+            },
+        ) = (
+            function.text == "sum",
+            args.as_slice(),
+            &denominator.unparen().kind,
+        )
+        && count.text == "count"
+        && declared.div(inferred).is_count()
+    {
+        help.push_str(&format!(
+            ", or use `avg({})` for the average in {declared}",
+            expr_text(arg)
+        ));
     }
     help.push('.');
     Diagnostic::new(
         &codes::UNIT_MISMATCH,
-        format!("`{}` is declared in {declared}, but its formula gives {inferred}", name.text),
+        format!(
+            "`{}` is declared in {declared}, but its formula gives {inferred}",
+            name.text
+        ),
         unit_span,
         format!("declared as {declared}"),
     )
@@ -204,35 +262,42 @@ fn mismatch(name: &crate::ast::Name, formula: &Expr, inferred: &Unit, declared: 
 
 /// Warnings for formulas that type-check but are probably wrong.
 fn likely_mistakes(formula: &Expr, units: &FormulaUnits, diags: &mut Vec<Diagnostic>) {
-    let declared_percent = units.declared.as_ref().is_some_and(|d| d.is_dimensionless() && d.factor == 0.01);
-    let ratio = units.inferred.as_ref().is_some_and(|i| (i.is_dimensionless() || i.is_count_ratio()) && i.factor == 1.0);
-    if declared_percent && ratio {
-        if let ExprKind::Arith { first, rest } = &formula.unparen().kind {
-            let hundred = |e: &Expr| matches!(&e.unparen().kind, ExprKind::Number { value, unit: None, .. } if *value == 100.0);
-            let at = if hundred(first) && rest.first().is_some_and(|(op, _, _)| *op == ArithOp::Mul) {
-                Some(first.span)
-            } else {
-                rest.iter().find(|(op, _, e)| *op == ArithOp::Mul && hundred(e)).map(|(_, s, e)| s.to(e.span))
-            };
-            if let Some(span) = at {
-                diags.push(
+    let declared_percent = units
+        .declared
+        .as_ref()
+        .is_some_and(|d| d.is_dimensionless() && d.factor == 0.01);
+    let ratio = units
+        .inferred
+        .as_ref()
+        .is_some_and(|i| (i.is_dimensionless() || i.is_count_ratio()) && i.factor == 1.0);
+    if declared_percent
+        && ratio
+        && let ExprKind::Arith { first, rest } = &formula.unparen().kind
+    {
+        let hundred = |e: &Expr| matches!(&e.unparen().kind, ExprKind::Number { value, unit: None, .. } if *value == 100.0);
+        let at = if hundred(first) && rest.first().is_some_and(|(op, _, _)| *op == ArithOp::Mul) {
+            Some(first.span)
+        } else {
+            rest.iter()
+                .find(|(op, _, e)| *op == ArithOp::Mul && hundred(e))
+                .map(|(_, s, e)| s.to(e.span))
+        };
+        if let Some(span) = at {
+            diags.push(
                     Diagnostic::new(&codes::DOUBLE_SCALING, "this ratio is multiplied by 100, but the KPI is already declared in %", span, "scales a second time")
                         .with_help("Remove `* 100`: a KPI in % keeps the ratio (0.035) and shows it as 3.5%. With `* 100` it would show 350%."),
                 );
-            }
         }
     }
     formula.walk(|e| {
-        if let ExprKind::Arith { first, rest } = &e.kind {
-            if let [(op @ (ArithOp::Sub | ArithOp::Div), _, second)] = rest.as_slice() {
-                if expr_text(first.unparen()) == expr_text(second.unparen()) {
+        if let ExprKind::Arith { first, rest } = &e.kind
+            && let [(op @ (ArithOp::Sub | ArithOp::Div), _, second)] = rest.as_slice()
+                && expr_text(first.unparen()) == expr_text(second.unparen()) {
                     let result = if *op == ArithOp::Sub { "0" } else { "1" };
                     diags.push(
                         Diagnostic::new(&codes::CONSTANT_FORMULA, format!("this is always {result}"), e.span, "both sides are the same")
                             .with_help("Check the operands: one of them probably should be another field, metric or condition."),
                     );
                 }
-            }
-        }
     });
 }

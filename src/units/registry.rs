@@ -16,9 +16,20 @@ SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF 
 
 /// Long names of durations and periods, singular and plural.
 const ALIASES: &[(&str, &str)] = &[
-    ("sec", "s"), ("second", "s"), ("seconds", "s"), ("minute", "min"), ("minutes", "min"),
-    ("hour", "h"), ("hours", "h"), ("day", "d"), ("days", "d"), ("week", "wk"), ("weeks", "wk"),
-    ("months", "month"), ("quarters", "quarter"), ("years", "year"),
+    ("sec", "s"),
+    ("second", "s"),
+    ("seconds", "s"),
+    ("minute", "min"),
+    ("minutes", "min"),
+    ("hour", "h"),
+    ("hours", "h"),
+    ("day", "d"),
+    ("days", "d"),
+    ("week", "wk"),
+    ("weeks", "wk"),
+    ("months", "month"),
+    ("quarters", "quarter"),
+    ("years", "year"),
 ];
 
 /// What a field holds when it is not a number with a unit.
@@ -57,7 +68,10 @@ pub struct Registry {
 pub struct Reported;
 
 pub fn builtin(name: &str) -> Option<Unit> {
-    let name = ALIASES.iter().find(|(a, _)| *a == name).map_or(name, |(_, c)| c);
+    let name = ALIASES
+        .iter()
+        .find(|(a, _)| *a == name)
+        .map_or(name, |(_, c)| c);
     if let Some(&(_, f)) = DURATIONS.iter().find(|(n, _)| *n == name) {
         return Some(Unit::base(Base::Time, f));
     }
@@ -79,7 +93,10 @@ pub fn builtin(name: &str) -> Option<Unit> {
 impl Registry {
     /// Reads the model's unit declarations.
     pub fn build(m: &Model, diags: &mut Vec<Diagnostic>) -> Registry {
-        let mut reg = Registry { broken: m.broken.clone(), ..Registry::default() };
+        let mut reg = Registry {
+            broken: m.broken.clone(),
+            ..Registry::default()
+        };
         let mut aliases: Vec<&ast::UnitDecl> = Vec::new();
         for u in &m.units {
             let name = &u.name.text;
@@ -91,7 +108,9 @@ impl Registry {
                         u.name.span,
                         "already a built-in unit",
                     )
-                    .with_help(format!("Use `{name}` without declaring it, or choose another name.")),
+                    .with_help(format!(
+                        "Use `{name}` without declaring it, or choose another name."
+                    )),
                 );
                 continue;
             }
@@ -121,7 +140,9 @@ impl Registry {
         for _ in 0..=pending.len() {
             let before = pending.len();
             pending.retain(|u| {
-                let UnitDef::Alias(q) = &u.def else { return false };
+                let UnitDef::Alias(q) = &u.def else {
+                    return false;
+                };
                 let base = match &q.unit {
                     Some(e) => reg.try_unit(e),
                     None => Some(Unit::one()),
@@ -218,10 +239,18 @@ impl Registry {
             "`$` is ambiguous: write the currency code, e.g. `USD`, `CAD` or `AUD`.".to_string()
         } else if matches!(text.as_str(), "k" | "K" | "M" | "m" | "bn" | "B") {
             "kpic has no magnitude suffixes: write the whole number with `_` between groups (`1_500_000 EUR`), or declare a unit such as `unit kEUR = 1000 EUR`.".to_string()
-        } else if let Some(d) = suggest::did_you_mean(text, candidates.iter().copied().chain(["count", "min", "month", "quarter", "year", "EUR", "USD"])) {
+        } else if let Some(d) = suggest::did_you_mean(
+            text,
+            candidates
+                .iter()
+                .copied()
+                .chain(["count", "min", "month", "quarter", "year", "EUR", "USD"]),
+        ) {
             d
         } else {
-            format!("Declare it with `unit {text}: count` if it counts things, or `unit {text}` for a new base unit. Built in are currency codes (EUR, USD, ...), %, 1, count, s, min, h, d, wk, month, quarter and year.")
+            format!(
+                "Declare it with `unit {text}: count` if it counts things, or `unit {text}` for a new base unit. Built in are currency codes (EUR, USD, ...), %, 1, count, s, min, h, d, wk, month, quarter and year."
+            )
         };
         Diagnostic::new(
             &codes::UNKNOWN_UNIT,

@@ -12,7 +12,11 @@ pub fn check_values(m: &Model, reg: &Registry, t: &mut Typing, diags: &mut Vec<D
     for (i, k) in m.kpis.iter().enumerate() {
         let unit = t.kpis[i].unit().cloned();
         let unit_span = k.attrs.unit.as_ref().map_or(k.name.span, |u| u.span);
-        let ctx = Kpi { name: &k.name.text, unit: unit.as_ref(), unit_span };
+        let ctx = Kpi {
+            name: &k.name.text,
+            unit: unit.as_ref(),
+            unit_span,
+        };
         if let Some(target) = &k.attrs.target {
             ctx.value(reg, &target.value, "target", t, diags);
         }
@@ -35,7 +39,12 @@ pub fn check_values(m: &Model, reg: &Registry, t: &mut Typing, diags: &mut Vec<D
             let k = &m.kpis[i];
             let unit = t.kpis[i].unit().cloned();
             let unit_span = k.attrs.unit.as_ref().map_or(k.name.span, |u| u.span);
-            Kpi { name: &k.name.text, unit: unit.as_ref(), unit_span }.value(reg, &target.goal.value, "target", t, diags);
+            Kpi {
+                name: &k.name.text,
+                unit: unit.as_ref(),
+                unit_span,
+            }
+            .value(reg, &target.goal.value, "target", t, diags);
         }
     }
     for o in &m.objectives {
@@ -44,7 +53,11 @@ pub fn check_values(m: &Model, reg: &Registry, t: &mut Typing, diags: &mut Vec<D
                 let k = &m.kpis[i];
                 let unit = t.kpis[i].unit().cloned();
                 let unit_span = k.attrs.unit.as_ref().map_or(k.name.span, |u| u.span);
-                let ctx = Kpi { name: &k.name.text, unit: unit.as_ref(), unit_span };
+                let ctx = Kpi {
+                    name: &k.name.text,
+                    unit: unit.as_ref(),
+                    unit_span,
+                };
                 ctx.value(reg, &kr.from, "key result start", t, diags);
                 ctx.value(reg, &kr.to, "key result", t, diags);
             }
@@ -60,7 +73,14 @@ struct Kpi<'a> {
 
 impl Kpi<'_> {
     /// Checks one value against the KPI's unit and records it normalised.
-    fn value(&self, reg: &Registry, q: &Quantity, what: &str, t: &mut Typing, diags: &mut Vec<Diagnostic>) {
+    fn value(
+        &self,
+        reg: &Registry,
+        q: &Quantity,
+        what: &str,
+        t: &mut Typing,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         if q.value.is_nan() {
             return;
         }
@@ -69,10 +89,13 @@ impl Kpi<'_> {
             t.values.insert(q.span, q.value);
             return;
         };
-        let Ok(unit) = reg.unit(written, diags) else { return };
+        let Ok(unit) = reg.unit(written, diags) else {
+            return;
+        };
         let Some(kpi_unit) = self.unit else { return };
         if unit.fits(kpi_unit) || kpi_unit.fits(&unit) {
-            t.values.insert(q.span, q.value * unit.conversion_to(kpi_unit));
+            t.values
+                .insert(q.span, q.value * unit.conversion_to(kpi_unit));
             return;
         }
         let example = if kpi_unit.is_dimensionless() && kpi_unit.factor == 0.01 {
@@ -112,7 +135,9 @@ fn term(reg: &Registry, q: &Quantity, what: &str, example: &str, diags: &mut Vec
                 q.span,
                 "expected a duration or a period",
             )
-            .with_help(format!("Give it a unit of time, e.g. `{example}` (s, min, h, d, wk, month, quarter, year).")),
+            .with_help(format!(
+                "Give it a unit of time, e.g. `{example}` (s, min, h, d, wk, month, quarter, year)."
+            )),
         );
     }
 }

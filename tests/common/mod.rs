@@ -10,7 +10,11 @@ use kpic::{Analysis, Options, analyze};
 use std::path::{Path, PathBuf};
 
 /// A fixed "today", so that past-deadline notes do not change with the clock.
-pub const TODAY: Date = Date { year: 2026, month: 12, day: 3 };
+pub const TODAY: Date = Date {
+    year: 2026,
+    month: 12,
+    day: 3,
+};
 
 /// Lints about the shape of a whole model (how many KPIs per level, ...) that
 /// a one-KPI fixture always triggers; fixtures for other codes silence them so
@@ -49,7 +53,10 @@ pub fn load(files: &[PathBuf]) -> SourceMap {
 }
 
 pub fn options(expected: Option<&str>) -> Options {
-    let mut options = Options { today: TODAY, ..Options::default() };
+    let mut options = Options {
+        today: TODAY,
+        ..Options::default()
+    };
     for code in MODEL_SHAPE {
         if Some(*code) != expected {
             let c = codes::lookup(code).expect("known code");
@@ -66,7 +73,10 @@ pub fn check(files: &[PathBuf], options: &Options) -> (SourceMap, Analysis) {
 }
 
 pub fn shown(a: &Analysis) -> Vec<&Diagnostic> {
-    a.diagnostics.iter().filter(|d| d.severity != Severity::Allow).collect()
+    a.diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Allow)
+        .collect()
 }
 
 pub fn render(a: &Analysis, sources: &SourceMap) -> String {
