@@ -62,7 +62,7 @@ codes! {
     NESTED_AGGREGATION = "KPI206", "nested-aggregation", Error, "an aggregation is used inside another aggregation";
     MIXED_SOURCES = "KPI207", "mixed-sources", Error, "one aggregation reads fields of two data sources";
     NOT_A_CONDITION = "KPI208", "not-a-condition", Error, "a `where` condition is not a yes/no value";
-    PERIOD_MISUSE = "KPI209", "period-misuse", Error, "a calendar period is used where a duration is meant, or the other way round";
+    PERIOD_MISUSE = "KPI209", "period-misuse", Error, "a term, trend window or look-back period is not a span of time";
     WRONG_ARGUMENTS = "KPI210", "wrong-arguments", Error, "a function gets the wrong number or kind of arguments";
     DOUBLE_SCALING = "KPI211", "double-scaling", Warning, "a ratio is multiplied by 100 in a KPI already declared in %";
     CONSTANT_FORMULA = "KPI212", "constant-formula", Warning, "a formula always gives the same value";
@@ -107,7 +107,7 @@ codes! {
     UNUSED = "KPI515", "unused-declaration", Warning, "a metric, role, unit or source is declared but never used";
     UNKNOWN_VOCABULARY = "KPI516", "unknown-vocabulary", Error, "a type, kind, level, perspective, funnel stage, frequency or direction is not one kpic knows";
     FUNNEL_GAP = "KPI517", "funnel-gap", Note, "the AARRR funnel misses a stage";
-    MISSING_UNIT = "KPI518", "missing-unit", Warning, "a KPI or metric does not declare its unit";
+    MISSING_UNIT = "KPI518", "missing-unit", Warning, "a KPI does not declare its unit";
     MISSING_TARGET = "KPI519", "missing-target", Warning, "a KPI has no target";
     MISSING_BANDS = "KPI520", "missing-bands", Warning, "a KPI has no green/amber/red bands";
     UNKNOWN_LINT = "KPI521", "unknown-lint", Error, "a lint name or code is not known";

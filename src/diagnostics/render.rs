@@ -25,12 +25,63 @@ pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, color: Color) -> 
         .tab_width(4);
     let mut out = String::new();
     for diag in diags.iter().filter(|d| d.severity != Severity::Allow) {
+        if has_long_line(diag, sources) {
+            out.push_str(&render_compact(diag, sources));
+            out.push('\n');
+            continue;
+        }
         let report = Report::build(diag, sources);
         if handler.render_report(&mut out, &report).is_err() {
             // Rendering into a String cannot fail; keep the plain message if it does.
             out.push_str(&diag.message);
         }
         out.push('\n');
+    }
+    out
+}
+
+/// Lines longer than this are not shown as source excerpts (a 1 MB line would
+/// flood the terminal, and miette cannot draw labels that far right).
+const MAX_EXCERPT_LINE: usize = 400;
+
+fn has_long_line(diag: &Diagnostic, sources: &SourceMap) -> bool {
+    std::iter::once(&diag.primary)
+        .chain(&diag.secondary)
+        .any(|l| {
+            let file = sources.get(l.span.file);
+            let text = &*file.text;
+            let start = file.clamp(l.span.start);
+            let end = file.clamp(l.span.end.max(start));
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            line_end - line_start > MAX_EXCERPT_LINE
+        })
+}
+
+/// A diagnostic without source excerpts: positions and labels as text.
+fn render_compact(diag: &Diagnostic, sources: &SourceMap) -> String {
+    let at = |l: &Label| {
+        let file = sources.get(l.span.file);
+        let lc = file.line_col(l.span.start);
+        format!("{}:{}:{}", file.name, lc.line, lc.column)
+    };
+    let mut out = format!(
+        "  {}[{}]: {}\n",
+        diag.severity.as_str(),
+        diag.code.code,
+        diag.message
+    );
+    out.push_str(&format!("   --> {}\n", at(&diag.primary)));
+    for l in std::iter::once(&diag.primary).chain(&diag.secondary) {
+        if !l.message.is_empty() {
+            out.push_str(&format!("    = {}: {}\n", at(l), l.message));
+        }
+    }
+    if let Some(h) = &diag.help {
+        out.push_str(&format!("  help: {h}\n"));
+    }
+    for n in &diag.notes {
+        out.push_str(&format!("  note: {n}\n"));
     }
     out
 }

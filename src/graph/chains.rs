@@ -38,10 +38,15 @@ pub fn check_chains(m: &Model, diags: &mut Vec<Diagnostic>) -> ChainGraph {
                 .find(|p| p.len() < 2)
                 .and_then(|p| p.first())
                 .map_or(chain.name.span, |n| n.span);
+            let message = if chain.paths.is_empty() {
+                format!("chain `{}` is empty", chain.name.text)
+            } else {
+                format!("chain `{}` has a line with a single KPI", chain.name.text)
+            };
             diags.push(
                 Diagnostic::new(
                     &codes::SHORT_CHAIN,
-                    format!("chain `{}` has a line with a single KPI", chain.name.text),
+                    message,
                     span,
                     "nothing is linked to this",
                 )

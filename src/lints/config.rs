@@ -48,7 +48,8 @@ pub struct LintConfig {
 /// Whether a code's level may be changed: every lint (5xx) and every code
 /// that is not an error by default. Errors in the model itself stay errors.
 pub fn is_lint(code: &Code) -> bool {
-    code.code.starts_with("KPI5") || code.default != Severity::Error
+    code != &codes::UNKNOWN_LINT
+        && (code.code.starts_with("KPI5") || code.default != Severity::Error)
 }
 
 /// Reads a lint level word.

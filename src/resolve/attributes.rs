@@ -69,6 +69,7 @@ pub fn check_attributes(m: &mut Model, diags: &mut Vec<Diagnostic>) {
     for x in &m.objectives {
         allowed(&x.attrs, "an objective", |k| OBJECTIVE.contains(&k), diags);
         check_allow(&x.attrs, diags);
+        kpi_info(&x.attrs, diags);
     }
     for x in &m.signals {
         for &(kind, span) in &x.attrs.written {
@@ -95,6 +96,7 @@ pub fn check_attributes(m: &mut Model, diags: &mut Vec<Diagnostic>) {
             }
         }
         check_allow(&x.attrs, diags);
+        kpi_info(&x.attrs, diags);
     }
     let mut infos = Vec::with_capacity(m.kpis.len());
     for k in &m.kpis {
@@ -136,7 +138,18 @@ fn not_allowed(kind: AttrKind, span: crate::source::Span, what: &str) -> Diagnos
 /// Lint names in `allow` must exist.
 fn check_allow(attrs: &Attrs, diags: &mut Vec<Diagnostic>) {
     for name in &attrs.allow {
-        if codes::lookup(&name.text).is_none() {
+        if let Some(code) = codes::lookup(&name.text).filter(|c| !crate::lints::config::is_lint(c))
+        {
+            diags.push(
+                Diagnostic::new(
+                    &codes::UNKNOWN_LINT,
+                    format!("`{}` is an error in the model, not a lint", name.text),
+                    name.span,
+                    "errors cannot be allowed",
+                )
+                .with_help(format!("{} ({}) reports a mistake that makes the model wrong; fix it instead of silencing it.", code.code, code.slug)),
+            );
+        } else if codes::lookup(&name.text).is_none() {
             diags.push(
                 Diagnostic::new(
                     &codes::UNKNOWN_LINT,

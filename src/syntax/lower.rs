@@ -359,6 +359,14 @@ impl<'d> Lowerer<'d> {
             .with_help(format!(
                 "Write `{fixed}`: kpic uses a decimal point, and `_` to group digits (1_234.56)."
             ));
+            if let Some((whole, frac)) = text
+                .split_once(',')
+                .filter(|(w, f)| f.len() == 3 && !w.contains('.'))
+            {
+                diag = diag.with_note(format!(
+                    "if the comma separates thousands, write `{whole}_{frac}` or `{whole}{frac}`"
+                ));
+            }
             if text.contains('.') {
                 diag = diag.with_note("the `.` here groups thousands, as in Dutch; kpic would read it as a decimal point");
             }

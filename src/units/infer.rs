@@ -206,7 +206,8 @@ impl<'a, 'd> Infer<'a, 'd> {
                         None => Typed::new(Ty::Unknown, Level::Agg),
                     }
                 }
-                _ => Typed::new(Ty::Unknown, Level::Agg),
+                // Not a metric or KPI: already reported by resolve.
+                _ => Typed::unknown(),
             },
             ExprKind::Field(r) => match self.env.model.field(r) {
                 Some((s, f)) => {
@@ -435,6 +436,12 @@ impl<'a, 'd> Infer<'a, 'd> {
                 a,
                 b
             ),
+            (Ty::Num(a), Ty::Num(b)) if a.is_count_ratio() || b.is_count_ratio() => {
+                let ratio = if a.is_count_ratio() { a } else { b };
+                format!(
+                    "{ratio} is a ratio of two different counts. Name it with `metric NAME {{ formula ...  unit % }}` and use that metric, so both sides are plain ratios."
+                )
+            }
             (Ty::Num(a), Ty::Num(b)) if a.is_dimensionless() != b.is_dimensionless() => {
                 let unit = if a.is_dimensionless() { b } else { a };
                 format!("Give the plain number its unit, e.g. `5 {unit}`.")
@@ -489,15 +496,14 @@ impl<'a, 'd> Infer<'a, 'd> {
                     Ty::Kind(k @ (FieldKind::Timestamp | FieldKind::Date)),
                     Ty::Num(u),
                 ) if u.is_duration() => Ty::Kind(*k),
+                (
+                    ArithOp::Add,
+                    Ty::Num(u),
+                    Ty::Kind(k @ (FieldKind::Timestamp | FieldKind::Date)),
+                ) if u.is_duration() => Ty::Kind(*k),
                 (ArithOp::Mul, Ty::Num(a), Ty::Num(b)) => Ty::Num(a.mul(b)),
                 (ArithOp::Div, Ty::Num(a), Ty::Num(b)) => Ty::Num(a.div(b)),
                 (_, Ty::Kind(_), _) => {
-                    let verb = format!(
-                        "use {} in arithmetic (`{}`):",
-                        acc.ty.describe(),
-                        op.as_str()
-                    );
-                    let _ = verb;
                     self.not_a_number(
                         if acc_expr_span == first.span {
                             first
