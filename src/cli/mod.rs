@@ -65,8 +65,14 @@ fn analyze_all(
 fn check(a: &args::CheckArgs, color: Color) -> Result<u8, UsageError> {
     let models = analyze_all(&a.model)?;
     let mut errors = false;
+    if a.format == args::Format::Sarif {
+        let runs: Vec<_> = models.iter().map(|(_, s, an)| (&an.diagnostics[..], s)).collect();
+        println!("{}", report::sarif(&runs));
+    }
     for (_, sources, analysis) in &models {
-        report::print(a.format, &analysis.diagnostics, sources, color);
+        if a.format != args::Format::Sarif {
+            report::print(a.format, &analysis.diagnostics, sources, color);
+        }
         errors |= analysis.has_errors();
     }
     Ok(if errors { MODEL_ERRORS } else { CLEAN })

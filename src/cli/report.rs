@@ -26,6 +26,7 @@ pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap, color: C
                 json!({ "summary": { "errors": s.errors, "warnings": s.warnings, "notes": s.notes, "files": sources.len() } })
             );
         }
+        Format::Sarif => {}
         Format::Github => {
             for d in &shown {
                 let file = sources.get(d.primary.span.file);
@@ -93,4 +94,91 @@ fn escape_data(s: &str) -> String {
 /// GitHub workflow commands: also `:` and `,` in properties.
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A SARIF 2.1.0 log with one run per model.
+pub fn sarif(models: &[(&[Diagnostic], &SourceMap)]) -> String {
+    use kpic::diagnostics::codes::ALL;
+    let rules: Vec<serde_json::Value> = ALL
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.code,
+                "name": c.slug,
+                "shortDescription": { "text": c.summary },
+                "fullDescription": { "text": format!("{}. Run `kpic explain {}` for the explanation.", c.summary, c.code) },
+                "defaultConfiguration": { "level": sarif_level(c.default) },
+            })
+        })
+        .collect();
+    let location = |l: &kpic::diagnostics::Label, sources: &SourceMap| {
+        let file = sources.get(l.span.file);
+        let start = file.line_col(l.span.start);
+        let end = file.line_col(l.span.end);
+        json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": file.name.replace('\\', "/") },
+                "region": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column,
+                    "charOffset": l.span.start,
+                    "charLength": l.span.end - l.span.start,
+                },
+            },
+            "message": { "text": if l.message.is_empty() { "here".to_string() } else { l.message.clone() } },
+        })
+    };
+    let runs: Vec<serde_json::Value> = models
+        .iter()
+        .map(|(diags, sources)| {
+            let results: Vec<serde_json::Value> = diags
+                .iter()
+                .filter(|d| d.severity != Severity::Allow)
+                .map(|d| {
+                    let mut text = d.message.clone();
+                    if let Some(h) = &d.help {
+                        text.push_str(&format!(". {h}"));
+                    }
+                    json!({
+                        "ruleId": d.code.code,
+                        "ruleIndex": ALL.iter().position(|c| c.code == d.code.code),
+                        "level": sarif_level(d.severity),
+                        "message": { "text": text },
+                        "locations": [location(&d.primary, sources)],
+                        "relatedLocations": d.secondary.iter().enumerate().map(|(i, l)| {
+                            let mut loc = location(l, sources);
+                            loc["id"] = json!(i);
+                            loc
+                        }).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({
+                "tool": { "driver": {
+                    "name": "kpic",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://example.invalid/kpic",
+                    "rules": rules,
+                } },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": runs,
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_default()
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note | Severity::Allow => "note",
+    }
 }
