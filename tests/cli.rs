@@ -307,7 +307,12 @@ fn a_directory_of_models_checks_each_model_on_its_own() {
 
 #[test]
 fn sarif_format_is_a_valid_sarif_2_1_0_log() {
-    let o = kpic(&["check", "--format", "sarif", "tests/fixtures/units/incompatible-units.kpi"]);
+    let o = kpic(&[
+        "check",
+        "--format",
+        "sarif",
+        "tests/fixtures/units/incompatible-units.kpi",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON document");
     assert_eq!(log["version"], "2.1.0");
@@ -315,17 +320,27 @@ fn sarif_format_is_a_valid_sarif_2_1_0_log() {
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     assert_eq!(rules.len(), kpic::diagnostics::codes::ALL.len());
     let results = run["results"].as_array().expect("results");
-    let r = results.iter().find(|r| r["ruleId"] == "KPI201").expect("KPI201");
+    let r = results
+        .iter()
+        .find(|r| r["ruleId"] == "KPI201")
+        .expect("KPI201");
     // Structural rules of the SARIF 2.1.0 schema that code-scanning tools rely on.
     assert_eq!(r["level"], "error");
     let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
     assert_eq!(rules[index]["id"], "KPI201");
-    assert!(r["message"]["text"].as_str().is_some_and(|t| t.starts_with("cannot add EUR and lead")));
+    assert!(
+        r["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("cannot add EUR and lead"))
+    );
     let region = &r["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startLine"], 20);
     assert_eq!(region["startColumn"], 36);
     assert!(region["endColumn"].as_u64() > region["startColumn"].as_u64());
-    assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "tests/fixtures/units/incompatible-units.kpi");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "tests/fixtures/units/incompatible-units.kpi"
+    );
     for rel in r["relatedLocations"].as_array().expect("related") {
         assert!(rel["id"].is_u64() && rel["physicalLocation"]["region"]["startLine"].is_u64());
     }

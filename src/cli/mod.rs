@@ -66,7 +66,10 @@ fn check(a: &args::CheckArgs, color: Color) -> Result<u8, UsageError> {
     let models = analyze_all(&a.model)?;
     let mut errors = false;
     if a.format == args::Format::Sarif {
-        let runs: Vec<_> = models.iter().map(|(_, s, an)| (&an.diagnostics[..], s)).collect();
+        let runs: Vec<_> = models
+            .iter()
+            .map(|(_, s, an)| (&an.diagnostics[..], s))
+            .collect();
         println!("{}", report::sarif(&runs));
     }
     for (_, sources, analysis) in &models {

@@ -48,7 +48,9 @@ pub struct Chunk {
     pub unclosed_brace: Option<usize>,
 }
 
-/// Splits `text` into items. Leading comments and blank lines belong to no item.
+/// Splits `text` into items. Comments and blank lines before the first item
+/// and after the last token of an item belong to no item, so the parser only
+/// ever sees code.
 pub fn split(text: &str) -> Vec<Chunk> {
     let bytes = text.as_bytes();
     let mut chunks = Vec::new();
@@ -58,6 +60,8 @@ pub fn split(text: &str) -> Vec<Chunk> {
     let mut at_line_start = true;
     let mut column = 0usize;
     let mut significant = false;
+    // The end of the last token seen: where the current item's code ends.
+    let mut code_end = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -91,13 +95,13 @@ pub fn split(text: &str) -> Vec<Chunk> {
                 && (braces.is_empty() || (column == 0 && RESYNC_KEYWORDS.contains(&word)));
             if starts_item {
                 if let Some(mut c) = current.take() {
-                    c.end = i;
+                    c.end = code_end.max(c.start);
                     c.unclosed_brace = braces.last().copied();
                     chunks.push(c);
                 } else if significant {
                     chunks.push(Chunk {
                         start: 0,
-                        end: i,
+                        end: code_end,
                         max_nesting: 0,
                         deepest_at: 0,
                         unclosed_brace: None,
@@ -135,6 +139,7 @@ pub fn split(text: &str) -> Vec<Chunk> {
                 } else {
                     i = open + 1;
                 }
+                code_end = i;
                 continue;
             }
             b'{' => braces.push(i),
@@ -155,16 +160,17 @@ pub fn split(text: &str) -> Vec<Chunk> {
         }
         i += 1;
         column += 1;
+        code_end = i;
     }
     match current {
         Some(mut c) => {
-            c.end = text.len();
+            c.end = code_end.max(c.start);
             c.unclosed_brace = braces.last().copied();
             chunks.push(c);
         }
         None if significant => chunks.push(Chunk {
             start: 0,
-            end: text.len(),
+            end: code_end,
             max_nesting: 0,
             deepest_at: 0,
             unclosed_brace: None,

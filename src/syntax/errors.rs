@@ -25,6 +25,20 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
         .unwrap_or("");
     let at_end = text[pos..chunk.end].trim().is_empty() || only_comments(&text[pos..chunk.end]);
 
+    if positives.contains(&Rule::string_end) {
+        let line_end = text[pos..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |i| pos + i);
+        let open = text[..pos].rfind('"').unwrap_or(pos);
+        return Diagnostic::new(
+            &codes::UNTERMINATED_STRING,
+            "this text is not closed before the end of the line",
+            Span::new(file, open, line_end),
+            "the closing `\"` is missing",
+        )
+        .with_help("Add a `\"` at the end of the text. A text must fit on one line; write `\\\"` for a quote inside it.");
+    }
+
     if let Some(open) = chunk.unclosed_brace.filter(|_| at_end) {
         let end = trimmed_end(text, chunk);
         return Diagnostic::new(
@@ -38,20 +52,6 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
             "the block should be closed by here",
         )
         .with_help("Add a `}` on its own line after the block's last attribute.");
-    }
-
-    if positives.contains(&Rule::string_end) {
-        let line_end = text[pos..]
-            .find(['\n', '\r'])
-            .map_or(text.len(), |i| pos + i);
-        let open = text[..pos].rfind('"').unwrap_or(pos);
-        return Diagnostic::new(
-            &codes::UNTERMINATED_STRING,
-            "this text is not closed before the end of the line",
-            Span::new(file, open, line_end),
-            "the closing `\"` is missing",
-        )
-        .with_help("Add a `\"` at the end of the text. A text must fit on one line; write `\\\"` for a quote inside it.");
     }
 
     let found = token_at(text, pos, chunk.end);
@@ -68,7 +68,7 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
         ),
         None => (
             Span::new(file, trimmed_end(text, chunk), trimmed_end(text, chunk)),
-            if chunk.end == text.len() {
+            if only_comments(&text[chunk.end..]) {
                 "the file ends here"
             } else {
                 "the declaration ends here"

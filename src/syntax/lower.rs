@@ -418,6 +418,11 @@ impl<'d> Lowerer<'d> {
         })
     }
 
+    /// Lowers a `unit_expr` pair on its own (for `syntax::parse_unit`).
+    pub fn unit(&mut self, pair: Pair<'_, Rule>) -> Option<UnitExpr> {
+        self.unit_expr(pair).ok()
+    }
+
     fn unit_expr(&mut self, pair: Pair<'_, Rule>) -> L<UnitExpr> {
         let span = self.span(&pair);
         let mut factors = Vec::new();

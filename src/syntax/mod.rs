@@ -19,6 +19,18 @@ use crate::source::{FileId, SourceFile, Span};
 use parser::{KpiParser, Rule};
 use pest::Parser;
 
+/// Parses a unit as written after `unit` (e.g. `EUR / session`); `None` if it
+/// is not a unit expression.
+pub fn parse_unit(text: &str) -> Option<ast::UnitExpr> {
+    let mut pairs = KpiParser::parse(Rule::unit_expr, text).ok()?;
+    let pair = pairs.next()?;
+    if pair.as_str().len() != text.len() {
+        return None;
+    }
+    let mut diags = Vec::new();
+    lower::Lowerer::new(FileId(0), 0, &mut diags).unit(pair)
+}
+
 /// Parses one file. Always returns a file (with the items that parsed) and the
 /// diagnostics of the items that did not.
 pub fn parse_file(id: FileId, file: &SourceFile) -> (ast::File, Vec<Diagnostic>) {

@@ -176,37 +176,39 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
 }
 
-/// Picks the named unit for a dimension with power `p` that explains the factor.
-fn pick(names: &[(&'static str, f64)], p: i32, factor: f64) -> (&'static str, f64) {
-    for &(name, f) in names {
-        let part = f.powi(p);
-        let rest = factor / part;
-        if close(rest, 1.0) || close(rest, 0.01) {
-            return (name, rest);
+/// Names for the time and period dimensions (powers `tp`, `pp`) that explain
+/// the factor, leaving 1 or 0.01 (a `%`) when possible; the residual factor.
+fn pick(tp: i32, pp: i32, factor: f64) -> (&'static str, &'static str, f64) {
+    let times: &[(&str, f64)] = if tp == 0 { &[("s", 1.0)] } else { DURATIONS };
+    let periods: &[(&str, f64)] = if pp == 0 { &[("month", 1.0)] } else { PERIODS };
+    for &(t, tf) in times {
+        for &(p, pf) in periods {
+            let rest = factor / (tf.powi(tp) * pf.powi(pp));
+            if close(rest, 1.0) || close(rest, 0.01) {
+                return (t, p, rest);
+            }
         }
     }
-    let (name, f) = names[names.len() - 1];
-    (name, factor / f.powi(p))
+    ("s", "month", factor)
 }
 
 impl fmt::Display for Unit {
     /// Canonical text: `EUR / session`, `min / piece`, `%`, `1`, `EUR * d`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut residual = self.factor;
+        let power_of = |base: &Base| {
+            self.dims
+                .iter()
+                .find(|(b, _)| b == base)
+                .map_or(0, |(_, p)| *p)
+        };
+        let (time, period, residual) =
+            pick(power_of(&Base::Time), power_of(&Base::Period), self.factor);
         let mut num: Vec<String> = Vec::new();
         let mut den: Vec<String> = Vec::new();
         for (b, p) in &self.dims {
             let name = match b {
-                Base::Time => {
-                    let (n, rest) = pick(DURATIONS, *p, residual);
-                    residual = rest;
-                    n.to_string()
-                }
-                Base::Period => {
-                    let (n, rest) = pick(PERIODS, *p, residual);
-                    residual = rest;
-                    n.to_string()
-                }
+                Base::Time => time.to_string(),
+                Base::Period => period.to_string(),
                 other => other.name().to_string(),
             };
             let power = p.abs();

@@ -1,0 +1,242 @@
+//! Hostile input gives diagnostics, never a crash; and a stable-Rust fuzzer
+//! (proptest) over parse + check: random token soups in the language's
+//! vocabulary and byte-level mutations of the examples.
+//!
+//! Invariants: no panic (in checking or rendering), every span lies inside its
+//! file, and checking the same input twice gives the same diagnostics.
+
+use kpic::diagnostics::render::{Color, render_human};
+use kpic::diagnostics::spans_are_valid;
+use kpic::source::{SourceFile, SourceMap};
+use kpic::{Options, analyze};
+use proptest::prelude::*;
+
+/// Checks bytes as one file and holds the invariants; returns the codes.
+fn check_bytes(bytes: &[u8]) -> Vec<&'static str> {
+    let mut map = SourceMap::new();
+    map.add(SourceFile::from_bytes("input.kpi", bytes.to_vec()));
+    let a = analyze(&map, &Options::default());
+    for d in &a.diagnostics {
+        assert!(spans_are_valid(d, &map), "span outside its file: {d:?}");
+    }
+    let again = analyze(&map, &Options::default());
+    assert_eq!(
+        a.diagnostics, again.diagnostics,
+        "checking is not deterministic"
+    );
+    let _ = render_human(&a.diagnostics, &map, Color::Never);
+    a.diagnostics.iter().map(|d| d.code.code).collect()
+}
+
+fn check_text(text: &str) -> Vec<&'static str> {
+    check_bytes(text.as_bytes())
+}
+
+#[test]
+fn hundred_thousand_nested_parentheses_hit_the_nesting_limit() {
+    let text = format!(
+        "metric m = {}1{}\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    assert!(check_text(&text).contains(&"KPI004"));
+    let nots = format!("metric m = count(x where {}x.y)\n", "not ".repeat(100_000));
+    assert!(check_text(&nots).contains(&"KPI004"));
+    let negs = format!("metric m = {}1\n", "-".repeat(100_000));
+    assert!(check_text(&negs).contains(&"KPI004"));
+}
+
+#[test]
+fn a_formula_with_a_hundred_thousand_terms_is_checked() {
+    let text = format!("metric m = {}\n", vec!["1"; 100_000].join(" + "));
+    let codes = check_text(&text);
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c.starts_with("KPI0") || *c == "KPI901"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn a_fifty_megabyte_file_and_a_one_megabyte_line() {
+    let mut text = String::from("role r \"R\"\n");
+    let line = format!("// {}\n", "x".repeat(1000));
+    while text.len() < 50 * 1024 * 1024 {
+        text.push_str(&line);
+    }
+    text.push_str("kpi broken {\n");
+    let codes = check_text(&text);
+    assert!(codes.contains(&"KPI003"), "{codes:?}");
+    let long = format!("role r \"{}\"\nrole r \"again\"\n", "é".repeat(500_000));
+    assert!(check_text(&long).contains(&"KPI110"));
+}
+
+#[test]
+fn binary_invalid_utf8_and_nul_bytes() {
+    let garbage: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    assert!(check_bytes(&garbage).contains(&"KPI008"));
+    let mut middle = b"unit a: count\nrole r \"R\"\n".to_vec();
+    middle.extend_from_slice(&[0xff, 0xfe]);
+    middle.extend_from_slice(b"\nrole s \"S\"\n");
+    assert_eq!(check_bytes(&middle), ["KPI008"]);
+    assert!(check_bytes(b"unit a: count\0\nrole r \"R\"\n").contains(&"KPI001"));
+}
+
+#[test]
+fn empty_whitespace_and_comment_only_files() {
+    assert_eq!(check_text(""), ["KPI009"]);
+    assert_eq!(check_text("  \n\t\r\n   "), ["KPI009"]);
+    assert_eq!(check_text("// only a comment"), ["KPI009"]);
+}
+
+#[test]
+fn unclosed_string_and_block_at_the_end_of_the_file() {
+    assert!(check_text("role r \"R").contains(&"KPI011"));
+    assert!(check_text("kpi a \"A\" {\n  goal \"x\"").contains(&"KPI003"));
+    assert!(check_text("kpi a \"A\" {\n  goal \"x").contains(&"KPI011"));
+}
+
+#[test]
+fn mixed_line_ends_and_a_bom_before_an_error_on_line_one() {
+    let codes = check_text("role r \"R\"\r\nrole r \"S\"\nrole q \"Q\"\r\n");
+    assert!(codes.contains(&"KPI110"));
+    let mut map = SourceMap::new();
+    map.add(SourceFile::from_bytes(
+        "bom.kpi",
+        b"\xef\xbb\xbfkpi x {\n".to_vec(),
+    ));
+    let a = analyze(&map, &Options::default());
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code.code == "KPI003")
+        .expect("unclosed block");
+    let lc = map.line_col(d.primary.span);
+    assert_eq!(
+        (lc.line, lc.column),
+        (1, 7),
+        "the BOM must not shift columns"
+    );
+}
+
+/// Tokens of the language, to build inputs that get deep into the parser.
+const TOKENS: &[&str] = &[
+    "unit",
+    "role",
+    "source",
+    "metric",
+    "kpi",
+    "target",
+    "objective",
+    "signal",
+    "chain",
+    "goal",
+    "formula",
+    "owner",
+    "backup",
+    "bands",
+    "red",
+    "amber",
+    "green",
+    "on",
+    "within",
+    "by",
+    "where",
+    "and",
+    "or",
+    "not",
+    "as",
+    "field",
+    "rows",
+    "key_result",
+    "from",
+    "to",
+    "segment",
+    "level",
+    "company",
+    "department",
+    "kind",
+    "leading",
+    "lagging",
+    "frequency",
+    "monthly",
+    "north_star",
+    "allow",
+    "sum",
+    "count",
+    "avg",
+    "previous",
+    "x",
+    "y",
+    "crm",
+    "crm.x",
+    "EUR",
+    "%",
+    "d",
+    "h",
+    "count",
+    "lead",
+    "1",
+    "2.5",
+    "3,5",
+    "1_000",
+    "2027-12-31",
+    "2027-02-30",
+    "\"t\"",
+    "\"",
+    "{",
+    "}",
+    "(",
+    ")",
+    ",",
+    ":",
+    "=",
+    "->",
+    "<",
+    "<=",
+    ">",
+    "+",
+    "-",
+    "*",
+    "/",
+    "^",
+    "\n",
+    "\r\n",
+    "\t",
+    " ",
+    "//c\n",
+    "\u{feff}",
+    "é",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn token_soup_never_crashes(tokens in prop::collection::vec(prop::sample::select(TOKENS), 0..120)) {
+        let text = tokens.join(" ");
+        check_text(&text);
+    }
+
+    #[test]
+    fn mutated_examples_never_crash(
+        which in 0usize..3,
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..8),
+    ) {
+        let file = ["examples/webshop/kpis.kpi", "tests/fixtures/valid/language-sketch.kpi", "examples/company/finance.kpi"][which];
+        let mut bytes = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).expect("read example");
+        for (at, byte, op) in edits {
+            let i = at.index(bytes.len().max(1)).min(bytes.len());
+            match op {
+                0 => bytes.insert(i, byte),
+                1 if i < bytes.len() => { bytes.remove(i); }
+                _ if i < bytes.len() => bytes[i] = byte,
+                _ => {}
+            }
+        }
+        check_bytes(&bytes);
+    }
+}
