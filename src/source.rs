@@ -168,6 +168,14 @@ impl SourceFile {
         }
     }
 
+    /// The byte range of 0-based lines `first..=last` (clamped), line ends included.
+    pub fn lines_range(&self, first: usize, last: usize) -> Range<usize> {
+        let last = last.min(self.line_starts.len() - 1);
+        let first = first.min(last);
+        let end = self.line_starts.get(last + 1).copied().unwrap_or(self.text.len());
+        self.line_starts[first]..end
+    }
+
     /// Number of lines (a file without a final newline still counts its last line).
     pub fn line_count(&self) -> usize {
         self.line_starts.len()

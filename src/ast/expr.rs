@@ -117,32 +117,39 @@ impl CompareOp {
 }
 
 impl Expr {
-    /// The direct children of this node, in source order.
-    pub fn children(&self) -> Vec<&Expr> {
+    /// Pushes the direct children of this node onto `out`, last child first,
+    /// so that popping visits them in source order. Does not allocate.
+    pub fn push_children<'a>(&'a self, out: &mut Vec<&'a Expr>) {
         match &self.kind {
             ExprKind::Number { .. }
             | ExprKind::Text(_)
             | ExprKind::Bool(_)
             | ExprKind::Name(_)
-            | ExprKind::Field(_) => Vec::new(),
-            ExprKind::Call { args, filter, .. } => args.iter().chain(filter.as_deref()).collect(),
-            ExprKind::Arith { first, rest } => std::iter::once(&**first)
-                .chain(rest.iter().map(|(_, _, e)| e))
-                .collect(),
-            ExprKind::Logic { operands, .. } => operands.iter().collect(),
-            ExprKind::Compare { lhs, rhs, .. } => vec![lhs, rhs],
-            ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::Paren(e) => vec![e],
-            ExprKind::Cast { expr, .. } => vec![expr],
+            | ExprKind::Field(_) => {}
+            ExprKind::Call { args, filter, .. } => {
+                out.extend(filter.as_deref());
+                out.extend(args.iter().rev());
+            }
+            ExprKind::Arith { first, rest } => {
+                out.extend(rest.iter().rev().map(|(_, _, e)| e));
+                out.push(first);
+            }
+            ExprKind::Logic { operands, .. } => out.extend(operands.iter().rev()),
+            ExprKind::Compare { lhs, rhs, .. } => {
+                out.push(rhs);
+                out.push(lhs);
+            }
+            ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::Paren(e) => out.push(e),
+            ExprKind::Cast { expr, .. } => out.push(expr),
         }
     }
 
-    /// Visits every node, parents before children, without recursion.
+    /// Visits every node, parents before children, in source order, without recursion.
     pub fn walk<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
         let mut stack = vec![self];
         while let Some(e) = stack.pop() {
             f(e);
-            let children = e.children();
-            stack.extend(children.into_iter().rev());
+            e.push_children(&mut stack);
         }
     }
 

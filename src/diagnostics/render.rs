@@ -2,9 +2,11 @@
 
 use super::{Diagnostic, Label, Severity, Summary};
 use crate::source::{FileId, SourceMap};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceSpan, SpanContents,
+};
 use std::fmt;
-use std::sync::Arc;
 
 /// Whether to use colour in human output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,13 +93,76 @@ pub fn summary_line(diags: &[Diagnostic], files: usize) -> String {
     Summary::of(diags).sentence(files)
 }
 
-/// A diagnostic prepared for miette: labels in the primary file are shown in
-/// place; labels in other files become related reports with their own source.
+/// Labels further than this many lines from the primary label are shown as
+/// a separate excerpt, so miette never prints the lines between them.
+const NEAR_LINES: usize = 12;
+
+/// The lines of a file around some labels: miette reads only this window, so
+/// rendering a diagnostic costs the size of its excerpt, not of its file.
+struct Window {
+    name: String,
+    text: String,
+    /// 0-based line number of the window's first line in the file.
+    first_line: usize,
+    /// Byte offset of the window in the file.
+    start: usize,
+}
+
+impl Window {
+    fn around(sources: &SourceMap, file: FileId, labels: &[&Label]) -> Window {
+        let f = sources.get(file);
+        let lo = labels.iter().map(|l| label_range(l, sources).0).min().unwrap_or(0);
+        let hi = labels.iter().map(|l| label_range(l, sources).1).max().unwrap_or(0);
+        let first = (f.line_col(lo).line - 1).saturating_sub(2);
+        let last = f.line_col(hi).line + 1;
+        let range = f.lines_range(first, last);
+        Window {
+            name: f.name.clone(),
+            text: f.text[range.clone()].to_string(),
+            first_line: first,
+            start: range.start,
+        }
+    }
+
+    fn label(&self, label: &Label, sources: &SourceMap, primary: bool) -> LabeledSpan {
+        let (start, end) = label_range(label, sources);
+        let start = start.saturating_sub(self.start).min(self.text.len());
+        let end = end.saturating_sub(self.start).min(self.text.len()).max(start);
+        let text = Some(label.message.clone()).filter(|m| !m.is_empty());
+        if primary {
+            LabeledSpan::new_primary_with_span(text, (start, end - start))
+        } else {
+            LabeledSpan::new_with_span(text, (start, end - start))
+        }
+    }
+}
+
+impl miette::SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A diagnostic prepared for miette: labels near the primary one are shown in
+/// place; labels far away or in other files become related reports.
 struct Report {
     header: String,
     severity: Severity,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
+    source: Window,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
@@ -105,22 +170,34 @@ struct Report {
 impl Report {
     fn build(diag: &Diagnostic, sources: &SourceMap) -> Report {
         let file = diag.primary.span.file;
-        let mut labels = vec![labeled(&diag.primary, sources, true)];
+        let f = sources.get(file);
+        let primary_line = f.line_col(diag.primary.span.start).line;
+        let near = |l: &Label| {
+            l.span.file == file && f.line_col(l.span.start).line.abs_diff(primary_line) <= NEAR_LINES
+        };
+        let mut here: Vec<&Label> = vec![&diag.primary];
         let mut related = Vec::new();
         for label in &diag.secondary {
-            if label.span.file == file {
-                labels.push(labeled(label, sources, false));
+            if near(label) {
+                here.push(label);
             } else {
+                let window = Window::around(sources, label.span.file, &[label]);
                 related.push(Report {
                     header: label.message.clone(),
                     severity: Severity::Note,
                     help: None,
-                    source: named(sources, label.span.file),
-                    labels: vec![labeled(label, sources, true)],
+                    labels: vec![window.label(label, sources, true)],
+                    source: window,
                     related: Vec::new(),
                 });
             }
         }
+        let window = Window::around(sources, file, &here);
+        let labels = here
+            .iter()
+            .enumerate()
+            .map(|(i, l)| window.label(l, sources, i == 0))
+            .collect();
         let mut help = diag.help.clone();
         for note in &diag.notes {
             let text = format!("note: {note}");
@@ -130,49 +207,31 @@ impl Report {
             });
         }
         Report {
-            header: format!(
-                "{}[{}]: {}",
-                diag.severity.as_str(),
-                diag.code.code,
-                diag.message
-            ),
+            header: format!("{}[{}]: {}", diag.severity.as_str(), diag.code.code, diag.message),
             severity: diag.severity,
             help,
-            source: named(sources, file),
+            source: window,
             labels,
             related,
         }
     }
 }
 
-fn named(sources: &SourceMap, file: FileId) -> NamedSource<Arc<str>> {
-    let f = sources.get(file);
-    NamedSource::new(&f.name, Arc::clone(&f.text))
-}
-
-fn labeled(label: &Label, sources: &SourceMap, primary: bool) -> LabeledSpan {
+/// A label's byte range; a point at the very end of the file moves onto the
+/// last character, which miette can draw.
+fn label_range(label: &Label, sources: &SourceMap) -> (usize, usize) {
     let file = sources.get(label.span.file);
     let mut start = file.clamp(label.span.start);
     let end = file.clamp(label.span.end.max(start));
     if start == end && end == file.text.len() && end > 0 {
-        // miette cannot point past the last character: point at it instead.
         start = file.clamp(end - 1);
         while start > 0 && file.text[start..].starts_with(['\n', '\r']) {
             start = file.clamp(start - 1);
         }
         let len = file.text[start..].chars().next().map_or(0, char::len_utf8);
-        return make_label(label, start, start + len, primary);
+        return (start, start + len);
     }
-    make_label(label, start, end, primary)
-}
-
-fn make_label(label: &Label, start: usize, end: usize, primary: bool) -> LabeledSpan {
-    let text = Some(label.message.clone()).filter(|m| !m.is_empty());
-    if primary {
-        LabeledSpan::new_primary_with_span(text, (start, end - start))
-    } else {
-        LabeledSpan::new_with_span(text, (start, end - start))
-    }
+    (start, end)
 }
 
 impl fmt::Debug for Report {

@@ -54,9 +54,9 @@ pub fn names_used(e: &Expr) -> Vec<(&str, Span, bool)> {
                 }
             }
             _ => {
-                for c in node.children() {
-                    stack.push((c, lagged));
-                }
+                let mut children = Vec::new();
+                node.push_children(&mut children);
+                stack.extend(children.into_iter().map(|c| (c, lagged)));
             }
         }
     }

@@ -77,15 +77,10 @@ impl<'d> Lowerer<'d> {
     }
 
     /// The span of a pair, without the spaces and comments pest keeps after
-    /// its last token: it ends where its last descendant ends.
+    /// its last token.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        let mut end = s.end();
-        let mut last = pair.clone().into_inner().last();
-        while let Some(p) = last {
-            end = p.as_span().end();
-            last = p.into_inner().last();
-        }
+        let end = s.start() + code_len(pair.as_str());
         Span::new(self.file, self.offset + s.start(), self.offset + end)
     }
 
@@ -939,5 +934,47 @@ fn days_in_month(year: i32, month: u32) -> u32 {
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
+    }
+}
+
+/// The length of `text` without trailing whitespace and `//` comments.
+fn code_len(text: &str) -> usize {
+    let mut end = text.len();
+    loop {
+        end = text[..end].trim_end().len();
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&text[line_start..end]) {
+            Some(c) => end = line_start + c,
+            None => return end,
+        }
+    }
+}
+
+/// Where a `//` comment starts on a line, outside any string.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_len;
+
+    #[test]
+    fn spans_end_at_the_last_token() {
+        assert_eq!(code_len("a + b  \n  "), 5);
+        assert_eq!(code_len("a + b // note\n"), 5);
+        assert_eq!(code_len("goal \"http://x\" // c\n  // d\n"), 15);
     }
 }
