@@ -172,7 +172,11 @@ impl SourceFile {
     pub fn lines_range(&self, first: usize, last: usize) -> Range<usize> {
         let last = last.min(self.line_starts.len() - 1);
         let first = first.min(last);
-        let end = self.line_starts.get(last + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         self.line_starts[first]..end
     }
 

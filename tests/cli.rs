@@ -59,7 +59,10 @@ fn a_clean_model_exits_0_with_a_summary() {
 
 #[test]
 fn errors_in_the_model_exit_1_and_name_the_code() {
-    let o = kpic(&["check", "tests/fixtures/units/incompatible-units.kpi"]);
+    let o = kpic(&[
+        "check",
+        "tests/fixtures/units/KPI201-incompatible-units.kpi",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let t = text(&o);
     assert!(t.contains("error[KPI201]: cannot add EUR and lead"), "{t}");
@@ -138,7 +141,7 @@ fn build_writes_nothing_when_the_model_has_errors() {
     let out = dir.join("out");
     let o = kpic(&[
         "build",
-        "tests/fixtures/units/incompatible-units.kpi",
+        "tests/fixtures/units/KPI201-incompatible-units.kpi",
         "-o",
         out.to_str().expect("utf8"),
     ]);
@@ -155,7 +158,7 @@ fn build_writes_nothing_when_the_model_has_errors() {
     let before = std::fs::read(out.join("spec.json")).expect("read");
     let o = kpic(&[
         "build",
-        "tests/fixtures/units/incompatible-units.kpi",
+        "tests/fixtures/units/KPI201-incompatible-units.kpi",
         "-o",
         out.to_str().expect("utf8"),
     ]);
@@ -207,7 +210,7 @@ fn json_format_prints_one_object_per_diagnostic_and_a_summary() {
         "check",
         "--format",
         "json",
-        "tests/fixtures/units/incompatible-units.kpi",
+        "tests/fixtures/units/KPI201-incompatible-units.kpi",
     ]);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     let lines: Vec<serde_json::Value> = out
@@ -232,24 +235,24 @@ fn github_format_prints_workflow_commands() {
         "check",
         "--format",
         "github",
-        "tests/fixtures/names/unknown-role.kpi",
+        "tests/fixtures/names/KPI101-unknown-role.kpi",
     ]);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     let line = out
         .lines()
         .find(|l| l.contains("KPI101"))
         .expect("KPI101 reported");
-    assert!(line.starts_with("::error file=tests/fixtures/names/unknown-role.kpi,line=24,col=14,endLine=24,endColumn=27,"), "{line}");
+    assert!(line.starts_with("::error file=tests/fixtures/names/KPI101-unknown-role.kpi,line=24,col=14,endLine=24,endColumn=27,"), "{line}");
 }
 
 #[test]
 fn lint_levels_from_flags() {
-    let f = "tests/fixtures/lints/missing-backup.kpi";
+    let f = "tests/fixtures/lints/KPI506-missing-backup.kpi";
     let o = kpic(&["check", f]);
     assert_eq!(o.status.code(), Some(0));
     assert!(text(&o).contains("warning[KPI506]"));
     let o = kpic(&["check", "-A", "missing-backup", f]);
-    assert!(!text(&o).contains("KPI506"), "{}", text(&o));
+    assert!(!text(&o).contains("[KPI506]"), "{}", text(&o));
     let o = kpic(&["check", "-D", "KPI506", f]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("error[KPI506]"));
@@ -270,7 +273,8 @@ fn lint_levels_from_flags() {
 fn lint_levels_from_kpic_toml_and_inline_allow() {
     let dir = tmp("toml");
     let source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lints/missing-backup.kpi"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/lints/KPI506-missing-backup.kpi"),
     )
     .expect("read");
     std::fs::write(dir.join("model.kpi"), &source).expect("write");
@@ -287,7 +291,7 @@ fn lint_levels_from_kpic_toml_and_inline_allow() {
     std::fs::write(dir.join("model.kpi"), inline).expect("write");
     let o = kpic(&["check", dir.to_str().expect("utf8")]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(!text(&o).contains("KPI506"));
+    assert!(!text(&o).contains("[KPI506]"));
     std::fs::write(dir.join("kpic.toml"), "[lints]\nmissing-bakup = \"deny\"\n").expect("write");
     let o = kpic(&["check", dir.to_str().expect("utf8")]);
     assert_eq!(o.status.code(), Some(2));
@@ -311,7 +315,7 @@ fn sarif_format_is_a_valid_sarif_2_1_0_log() {
         "check",
         "--format",
         "sarif",
-        "tests/fixtures/units/incompatible-units.kpi",
+        "tests/fixtures/units/KPI201-incompatible-units.kpi",
     ]);
     assert_eq!(o.status.code(), Some(1));
     let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON document");
@@ -339,7 +343,7 @@ fn sarif_format_is_a_valid_sarif_2_1_0_log() {
     assert!(region["endColumn"].as_u64() > region["startColumn"].as_u64());
     assert_eq!(
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "tests/fixtures/units/incompatible-units.kpi"
+        "tests/fixtures/units/KPI201-incompatible-units.kpi"
     );
     for rel in r["relatedLocations"].as_array().expect("related") {
         assert!(rel["id"].is_u64() && rel["physicalLocation"]["region"]["startLine"].is_u64());

@@ -111,8 +111,16 @@ struct Window {
 impl Window {
     fn around(sources: &SourceMap, file: FileId, labels: &[&Label]) -> Window {
         let f = sources.get(file);
-        let lo = labels.iter().map(|l| label_range(l, sources).0).min().unwrap_or(0);
-        let hi = labels.iter().map(|l| label_range(l, sources).1).max().unwrap_or(0);
+        let lo = labels
+            .iter()
+            .map(|l| label_range(l, sources).0)
+            .min()
+            .unwrap_or(0);
+        let hi = labels
+            .iter()
+            .map(|l| label_range(l, sources).1)
+            .max()
+            .unwrap_or(0);
         let first = (f.line_col(lo).line - 1).saturating_sub(2);
         let last = f.line_col(hi).line + 1;
         let range = f.lines_range(first, last);
@@ -127,7 +135,10 @@ impl Window {
     fn label(&self, label: &Label, sources: &SourceMap, primary: bool) -> LabeledSpan {
         let (start, end) = label_range(label, sources);
         let start = start.saturating_sub(self.start).min(self.text.len());
-        let end = end.saturating_sub(self.start).min(self.text.len()).max(start);
+        let end = end
+            .saturating_sub(self.start)
+            .min(self.text.len())
+            .max(start);
         let text = Some(label.message.clone()).filter(|m| !m.is_empty());
         if primary {
             LabeledSpan::new_primary_with_span(text, (start, end - start))
@@ -173,7 +184,8 @@ impl Report {
         let f = sources.get(file);
         let primary_line = f.line_col(diag.primary.span.start).line;
         let near = |l: &Label| {
-            l.span.file == file && f.line_col(l.span.start).line.abs_diff(primary_line) <= NEAR_LINES
+            l.span.file == file
+                && f.line_col(l.span.start).line.abs_diff(primary_line) <= NEAR_LINES
         };
         let mut here: Vec<&Label> = vec![&diag.primary];
         let mut related = Vec::new();
@@ -207,7 +219,12 @@ impl Report {
             });
         }
         Report {
-            header: format!("{}[{}]: {}", diag.severity.as_str(), diag.code.code, diag.message),
+            header: format!(
+                "{}[{}]: {}",
+                diag.severity.as_str(),
+                diag.code.code,
+                diag.message
+            ),
             severity: diag.severity,
             help,
             source: window,
