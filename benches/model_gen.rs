@@ -1,6 +1,7 @@
 //! Generates realistic models of any size for benchmarks: per department eight
 //! KPIs (two leading, six lagging) over one data source, with two roles, a
 //! metric, a chain from the leading to the lagging KPIs and a later target.
+#![allow(dead_code)] // each user (bench, example) uses part of it
 
 /// The text of a model with `kpis` KPIs, split over `files` files.
 pub fn model(kpis: usize, files: usize) -> Vec<(String, String)> {

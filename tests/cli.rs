@@ -240,7 +240,7 @@ fn github_format_prints_workflow_commands() {
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     let line = out
         .lines()
-        .find(|l| l.contains("KPI101"))
+        .find(|l| l.contains("title=KPI101"))
         .expect("KPI101 reported");
     assert!(line.starts_with("::error file=tests/fixtures/names/KPI101-unknown-role.kpi,line=24,col=14,endLine=24,endColumn=27,"), "{line}");
 }
