@@ -80,9 +80,14 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
     if let Some((start, end)) = found.filter(|_| !at_end) {
         let word = &text[start..end];
         let is_word = word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        let wants_attribute = positives
-            .iter()
-            .any(|r| matches!(r, Rule::kw_goal | Rule::kw_owner));
+        // A block line that starts with an unknown word: the first-letter dispatch
+        // of `attribute` may have tried only a few keywords, or none.
+        let in_block = matches!(
+            item_kind,
+            "kpi" | "source" | "metric" | "objective" | "signal"
+        );
+        let wants_attribute = positives.iter().any(|r| expected::is_attribute_start(*r))
+            || (in_block && positives.contains(&Rule::block_close));
         let wants_item = positives
             .iter()
             .any(|r| matches!(r, Rule::kw_kpi | Rule::kw_metric | Rule::EOI));

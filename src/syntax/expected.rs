@@ -13,7 +13,9 @@ pub fn phrase(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         EOI => "the end of this declaration",
         WHITESPACE | COMMENT | hspace | reserved | reserved_expr | ident_char | item_only
-        | item | attribute | primary | any_number => return None,
+        | item | attribute | primary | any_number | operand | prefix | infix | string_char => {
+            return None;
+        }
         kw_unit => "`unit`",
         kw_role => "`role`",
         kw_source => "`source`",
@@ -78,8 +80,8 @@ pub fn phrase(rule: Rule) -> Option<&'static str> {
         rows_attr | kw_rows => "`rows`",
         field_attr | kw_field => "`field`",
         key_result_attr | kw_key_result => "`key_result`",
-        expr | or_expr | and_expr | not_expr | compare_expr | add_expr | cast_expr | unary_expr
-        | mul_expr => "a formula",
+        expr => "a formula",
+        cast => "`as`",
         compare_op => "a comparison such as `=` or `<`",
         add_op => "`+` or `-`",
         paren => "`(`",
@@ -89,7 +91,7 @@ pub fn phrase(rule: Rule) -> Option<&'static str> {
 }
 
 /// Rules that start an attribute inside a block.
-fn is_attribute_start(rule: Rule) -> bool {
+pub fn is_attribute_start(rule: Rule) -> bool {
     use Rule::*;
     matches!(
         rule,
@@ -159,7 +161,10 @@ fn is_value_start(rule: Rule) -> bool {
 /// Rules that continue a formula after a complete value.
 fn is_operator(rule: Rule) -> bool {
     use Rule::*;
-    matches!(rule, add_op | mul_op | compare_op | kw_and | kw_or | kw_as)
+    matches!(
+        rule,
+        add_op | mul_op | compare_op | kw_and | kw_or | kw_as | cast
+    )
 }
 
 /// What the parser expected, in words, most useful first.
@@ -205,6 +210,15 @@ pub fn expected_phrases(positives: &[Rule]) -> Vec<&'static str> {
             || (operators >= 3 && is_operator(*rule));
         if grouped {
             continue;
+        }
+        // `attribute` picks candidates by their first letter, so at a `}` that
+        // could also have been an attribute, pest may have tried none of them.
+        let in_attribute_block = *rule == Rule::block_close && !positives.contains(&Rule::ident);
+        if in_attribute_block && attributes < 3 {
+            push(
+                "an attribute such as `goal`, `formula`, `unit` or `owner`",
+                &mut out,
+            );
         }
         if let Some(p) = phrase(*rule) {
             push(p, &mut out);

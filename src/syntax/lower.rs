@@ -707,60 +707,31 @@ impl<'d> Lowerer<'d> {
         let rule = pair.as_rule();
         match rule {
             Rule::expr => {
-                let mut c = self.cursor(pair);
-                self.expr(c.next_any()?)
-            }
-            Rule::or_expr | Rule::and_expr => {
-                let op = if rule == Rule::or_expr {
-                    LogicOp::Or
-                } else {
-                    LogicOp::And
-                };
-                let mut operands = Vec::new();
+                let mut toks = Vec::new();
                 for p in pair.into_inner() {
-                    if !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and) {
-                        operands.push(self.expr(p)?);
-                    }
+                    let at = self.span(&p);
+                    let tok = match p.as_rule() {
+                        Rule::kw_not => Tok::Not(at),
+                        Rule::neg => Tok::Neg(at),
+                        Rule::cast => {
+                            let mut c = self.cursor(p);
+                            c.next(Rule::kw_as)?;
+                            Tok::Cast(self.unit_expr(c.next(Rule::unit_expr)?)?)
+                        }
+                        Rule::kw_or => Tok::Op(Op::Or, at),
+                        Rule::kw_and => Tok::Op(Op::And, at),
+                        Rule::compare_op => Tok::Op(Op::Compare(compare_op(p.as_str())), at),
+                        Rule::add_op | Rule::mul_op => Tok::Op(Op::Arith(arith_op(p.as_str())), at),
+                        _ => Tok::Value(self.expr(p)?),
+                    };
+                    toks.push(tok);
                 }
-                if operands.len() == 1 {
-                    return operands.pop().ok_or_else(|| Shape {
-                        span,
-                        what: "empty logic".into(),
-                    });
-                }
-                Ok(Expr {
-                    kind: ExprKind::Logic { op, operands },
-                    span,
-                })
-            }
-            Rule::not_expr | Rule::unary_expr => {
-                let prefix = if rule == Rule::not_expr {
-                    Rule::kw_not
-                } else {
-                    Rule::neg
-                };
-                let mut prefixes = Vec::new();
-                let mut inner = None;
-                for p in pair.into_inner() {
-                    if p.as_rule() == prefix {
-                        prefixes.push(self.span(&p));
-                    } else {
-                        inner = Some(p);
-                    }
-                }
-                let inner = inner.ok_or_else(|| Shape {
-                    span,
-                    what: "missing operand".into(),
-                })?;
-                if prefixes.len() > MAX_NESTING {
+                let longest = longest_prefix_run(&toks);
+                if longest > MAX_NESTING {
                     self.diags.push(
                         Diagnostic::new(
                             &codes::TOO_DEEP,
-                            format!(
-                                "{} `{}` in a row; kpic accepts at most {MAX_NESTING}",
-                                prefixes.len(),
-                                if rule == Rule::not_expr { "not" } else { "-" }
-                            ),
+                            format!("{longest} `not` or `-` in a row; kpic accepts at most {MAX_NESTING}"),
                             span,
                             "nested too deep here",
                         )
@@ -771,87 +742,11 @@ impl<'d> Lowerer<'d> {
                         span,
                     });
                 }
-                let mut e = self.expr(inner)?;
-                for p in prefixes.into_iter().rev() {
-                    let s = p.to(e.span);
-                    e = Expr {
-                        kind: if rule == Rule::not_expr {
-                            ExprKind::Not(Box::new(e))
-                        } else {
-                            ExprKind::Neg(Box::new(e))
-                        },
-                        span: s,
-                    };
-                }
-                Ok(e)
-            }
-            Rule::compare_expr => {
-                let mut c = self.cursor(pair);
-                let lhs = self.expr(c.next_any()?)?;
-                match c.opt(Rule::compare_op) {
-                    Some(op) => {
-                        let op_span = self.span(&op);
-                        let op = match op.as_str() {
-                            "=" => CompareOp::Eq,
-                            "!=" => CompareOp::Ne,
-                            "<" => CompareOp::Lt,
-                            "<=" => CompareOp::Le,
-                            ">" => CompareOp::Gt,
-                            _ => CompareOp::Ge,
-                        };
-                        let rhs = self.expr(c.next_any()?)?;
-                        Ok(Expr {
-                            kind: ExprKind::Compare {
-                                op,
-                                op_span,
-                                lhs: Box::new(lhs),
-                                rhs: Box::new(rhs),
-                            },
-                            span,
-                        })
-                    }
-                    None => Ok(lhs),
-                }
-            }
-            Rule::add_expr | Rule::mul_expr => {
-                let mut c = self.cursor(pair);
-                let first = self.expr(c.next_any()?)?;
-                let mut rest = Vec::new();
-                while let Some(op) = c.pairs.next() {
-                    let op_span = self.span(&op);
-                    let op = match op.as_str() {
-                        "+" => ArithOp::Add,
-                        "-" => ArithOp::Sub,
-                        "*" => ArithOp::Mul,
-                        _ => ArithOp::Div,
-                    };
-                    rest.push((op, op_span, self.expr(c.next_any()?)?));
-                }
-                if rest.is_empty() {
-                    return Ok(first);
-                }
-                Ok(Expr {
-                    kind: ExprKind::Arith {
-                        first: Box::new(first),
-                        rest,
-                    },
+                let mut climber = Climber {
+                    toks: toks.into_iter().peekable(),
                     span,
-                })
-            }
-            Rule::cast_expr => {
-                let mut c = self.cursor(pair);
-                let e = self.expr(c.next_any()?)?;
-                if c.opt(Rule::kw_as).is_some() {
-                    let unit = self.unit_expr(c.next(Rule::unit_expr)?)?;
-                    return Ok(Expr {
-                        kind: ExprKind::Cast {
-                            expr: Box::new(e),
-                            unit,
-                        },
-                        span,
-                    });
-                }
-                Ok(e)
+                };
+                climber.expr(0)
             }
             Rule::paren => {
                 let mut c = self.cursor(pair);
@@ -976,5 +871,200 @@ mod tests {
         assert_eq!(code_len("a + b  \n  "), 5);
         assert_eq!(code_len("a + b // note\n"), 5);
         assert_eq!(code_len("goal \"http://x\" // c\n  // d\n"), 15);
+    }
+}
+
+/// One token of a flat formula, before precedence is applied.
+enum Tok {
+    Value(Expr),
+    Not(Span),
+    Neg(Span),
+    Cast(UnitExpr),
+    Op(Op, Span),
+}
+
+/// An infix operator.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Or,
+    And,
+    Compare(CompareOp),
+    Arith(ArithOp),
+}
+
+/// Precedence, loosest first; `not` (3) sits between `and` and comparisons.
+fn precedence(op: Op) -> u8 {
+    match op {
+        Op::Or => 1,
+        Op::And => 2,
+        Op::Compare(_) => 4,
+        Op::Arith(ArithOp::Add | ArithOp::Sub) => 5,
+        Op::Arith(ArithOp::Mul | ArithOp::Div) => 6,
+    }
+}
+
+const NOT_PRECEDENCE: u8 = 3;
+
+fn compare_op(s: &str) -> CompareOp {
+    match s {
+        "=" => CompareOp::Eq,
+        "!=" => CompareOp::Ne,
+        "<" => CompareOp::Lt,
+        "<=" => CompareOp::Le,
+        ">" => CompareOp::Gt,
+        _ => CompareOp::Ge,
+    }
+}
+
+fn arith_op(s: &str) -> ArithOp {
+    match s {
+        "+" => ArithOp::Add,
+        "-" => ArithOp::Sub,
+        "*" => ArithOp::Mul,
+        _ => ArithOp::Div,
+    }
+}
+
+/// The longest run of `not` / `-` prefixes, which the climber nests.
+fn longest_prefix_run(toks: &[Tok]) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for t in toks {
+        if matches!(t, Tok::Not(_) | Tok::Neg(_)) {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    longest
+}
+
+/// Precedence climbing over the flat tokens of one `expr`. Operators of one
+/// level become one flat node (`Arith`, `Logic`), so long sums loop instead of
+/// recursing; recursion is bounded by the number of precedence levels and by
+/// the (limited) runs of prefixes.
+struct Climber {
+    toks: std::iter::Peekable<std::vec::IntoIter<Tok>>,
+    span: Span,
+}
+
+impl Climber {
+    fn shape(&self, what: &str) -> Shape {
+        Shape {
+            span: self.span,
+            what: what.to_string(),
+        }
+    }
+
+    fn peek_op(&mut self) -> Option<(Op, Span)> {
+        match self.toks.peek() {
+            Some(Tok::Op(op, s)) => Some((*op, *s)),
+            _ => None,
+        }
+    }
+
+    fn expr(&mut self, min: u8) -> L<Expr> {
+        let mut lhs = self.unary()?;
+        while let Some((op, op_span)) = self.peek_op() {
+            let p = precedence(op);
+            if p < min {
+                break;
+            }
+            match op {
+                Op::Or | Op::And => {
+                    let logic = if op == Op::Or {
+                        LogicOp::Or
+                    } else {
+                        LogicOp::And
+                    };
+                    let mut operands = vec![lhs];
+                    while self.peek_op().is_some_and(|(o, _)| o == op) {
+                        self.toks.next();
+                        operands.push(self.expr(p + 1)?);
+                    }
+                    let span = operands[0].span.to(operands[operands.len() - 1].span);
+                    lhs = Expr {
+                        kind: ExprKind::Logic {
+                            op: logic,
+                            operands,
+                        },
+                        span,
+                    };
+                }
+                Op::Compare(c) => {
+                    self.toks.next();
+                    let rhs = self.expr(p + 1)?;
+                    let span = lhs.span.to(rhs.span);
+                    lhs = Expr {
+                        kind: ExprKind::Compare {
+                            op: c,
+                            op_span,
+                            lhs: Box::new(lhs),
+                            rhs: Box::new(rhs),
+                        },
+                        span,
+                    };
+                }
+                Op::Arith(_) => {
+                    let mut rest = Vec::new();
+                    while let Some((Op::Arith(a), s)) = self.peek_op() {
+                        if precedence(Op::Arith(a)) != p {
+                            break;
+                        }
+                        self.toks.next();
+                        rest.push((a, s, self.expr(p + 1)?));
+                    }
+                    let span = rest
+                        .last()
+                        .map_or(lhs.span, |(_, _, e)| lhs.span.to(e.span));
+                    lhs = Expr {
+                        kind: ExprKind::Arith {
+                            first: Box::new(lhs),
+                            rest,
+                        },
+                        span,
+                    };
+                }
+            }
+        }
+        Ok(lhs)
+    }
+
+    fn unary(&mut self) -> L<Expr> {
+        match self.toks.next() {
+            Some(Tok::Not(s)) => {
+                let inner = self.expr(NOT_PRECEDENCE + 1)?;
+                let span = s.to(inner.span);
+                Ok(Expr {
+                    kind: ExprKind::Not(Box::new(inner)),
+                    span,
+                })
+            }
+            Some(Tok::Neg(s)) => {
+                let inner = self.unary()?;
+                let span = s.to(inner.span);
+                Ok(Expr {
+                    kind: ExprKind::Neg(Box::new(inner)),
+                    span,
+                })
+            }
+            Some(Tok::Value(mut e)) => {
+                while let Some(Tok::Cast(_)) = self.toks.peek() {
+                    if let Some(Tok::Cast(unit)) = self.toks.next() {
+                        let span = e.span.to(unit.span);
+                        e = Expr {
+                            kind: ExprKind::Cast {
+                                expr: Box::new(e),
+                                unit,
+                            },
+                            span,
+                        };
+                    }
+                }
+                Ok(e)
+            }
+            _ => Err(self.shape("expected a value in a formula")),
+        }
     }
 }
