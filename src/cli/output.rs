@@ -6,15 +6,29 @@ use super::project::UsageError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Writes every file, each atomically. All contents are ready before the first write.
+/// Writes every file so that a failed run changes nothing: all contents go
+/// to temporary files first, and only when every one of them is written are
+/// they renamed into place (a rename within one directory is atomic).
 pub fn write_all(files: &[(PathBuf, String)]) -> Result<(), UsageError> {
+    let mut staged = Vec::with_capacity(files.len());
     for (path, text) in files {
-        write_atomic(path, text.as_bytes())?;
+        if path.is_dir() {
+            return Err(UsageError(format!(
+                "cannot write `{}`: it is a directory",
+                path.display()
+            )));
+        }
+        staged.push((stage(path, text.as_bytes())?, path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(path)
+            .map_err(|e| UsageError(format!("cannot write `{}`: {}", path.display(), e.error)))?;
     }
     Ok(())
 }
 
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
+/// Writes bytes to a temporary file beside `path` (removed again if dropped).
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, UsageError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| UsageError(format!("cannot write `{}`: {e}", path.display()));
     std::fs::create_dir_all(dir).map_err(fail)?;
@@ -25,7 +39,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
         .map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(tmp)
+}
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
+    stage(path, bytes)?
+        .persist(path)
+        .map_err(|e| UsageError(format!("cannot write `{}`: {}", path.display(), e.error)))?;
     Ok(())
 }
 
