@@ -6,7 +6,11 @@ use crate::model::{FUNCTIONS, Model, Symbol};
 use std::collections::HashSet;
 
 pub fn check_references(m: &Model, diags: &mut Vec<Diagnostic>) {
-    let mut r = Refs { m, diags };
+    let mut r = Refs {
+        m,
+        diags,
+        suggestions_left: 200,
+    };
     for s in &m.sources {
         r.role(s.attrs.owner.as_ref());
     }
@@ -53,6 +57,10 @@ pub fn check_references(m: &Model, diags: &mut Vec<Diagnostic>) {
 struct Refs<'a> {
     m: &'a Model,
     diags: &'a mut Vec<Diagnostic>,
+    /// Did-you-mean compares a name with every candidate; after this many
+    /// unknown names the rest get the plain help, so hostile input with
+    /// thousands of unknown names stays linear.
+    suggestions_left: usize,
 }
 
 impl Refs<'_> {
@@ -61,13 +69,19 @@ impl Refs<'_> {
         code: &'static codes::Code,
         what: &str,
         name: &Name,
-        candidates: Vec<&str>,
+        candidates: fn(Symbol) -> bool,
         fallback: String,
     ) {
         if self.m.broken.contains(&name.text) {
             return;
         }
-        let help = suggest::did_you_mean(&name.text, candidates).unwrap_or(fallback);
+        let suggestion = if self.suggestions_left > 0 {
+            self.suggestions_left -= 1;
+            suggest::did_you_mean(&name.text, self.m.names_where(candidates))
+        } else {
+            None
+        };
+        let help = suggestion.unwrap_or(fallback);
         self.diags.push(
             Diagnostic::new(
                 code,
@@ -104,12 +118,11 @@ impl Refs<'_> {
                 format!("Owners, backups and actors are roles: declare `role {} \"Title\"` under another name, or name an existing role.", name.text),
             ),
             None => {
-                let roles = self.m.names_where(|s| matches!(s, Symbol::Role(_)));
                 self.unknown(
                     &codes::UNKNOWN_ROLE,
                     "role",
                     name,
-                    roles,
+                    |s| matches!(s, Symbol::Role(_)),
                     format!("Declare it with `role {} \"Title of the person\"`.", name.text),
                 );
             }
@@ -152,12 +165,11 @@ impl Refs<'_> {
                 );
             }
             None => {
-                let kpis = self.m.names_where(|s| matches!(s, Symbol::Kpi(_)));
                 self.unknown(
                     &codes::UNKNOWN_KPI,
                     "KPI",
                     name,
-                    kpis,
+                    |s| matches!(s, Symbol::Kpi(_)),
                     format!("The {place} must name a declared `kpi`."),
                 );
             }
@@ -218,12 +230,11 @@ impl Refs<'_> {
                     .to_string(),
             ),
             None => {
-                let sources = self.m.names_where(|s| matches!(s, Symbol::Source(_)));
                 self.unknown(
                     &codes::UNKNOWN_SOURCE,
                     "data source",
                     &r.source,
-                    sources,
+                    |s| matches!(s, Symbol::Source(_)),
                     format!("Declare it with `source {} \"Title\" {{ owner ROLE  rows UNIT  field NAME: TYPE }}`.", r.source.text),
                 );
             }
@@ -292,13 +303,12 @@ impl Refs<'_> {
                 "A formula can use metrics, KPIs, numbers and the fields of data sources.".to_string(),
             ),
             None => {
-                let names = self.m.names_where(|s| matches!(s, Symbol::Metric(_) | Symbol::Kpi(_) | Symbol::Source(_)));
                 let fallback = if self.m.unit_names.contains_key(&n.text) {
                     format!("`{0}` is a unit. A number with a unit is written `2.5 {0}`.", n.text)
                 } else {
                     format!("Declare it with `metric {} = FORMULA`, or use a field as `source.field`.", n.text)
                 };
-                self.unknown(&codes::UNKNOWN_NAME, "name", n, names, fallback);
+                self.unknown(&codes::UNKNOWN_NAME, "name", n, |s| matches!(s, Symbol::Metric(_) | Symbol::Kpi(_) | Symbol::Source(_)), fallback);
             }
         }
     }
