@@ -64,6 +64,17 @@ fn bench_sizes(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("json_emit", &id), &map, |b, map| {
             b.iter(|| black_box(kpic::emit::spec_json(&analysis, map, "bench")))
         });
+        group.bench_with_input(BenchmarkId::new("html_docs", &id), &map, |b, map| {
+            b.iter(|| {
+                black_box(kpic::docs::html(
+                    &analysis,
+                    map,
+                    "bench",
+                    &kpic::lints::Limits::default(),
+                    kpic::docs::Lang::En,
+                ))
+            })
+        });
         group.bench_with_input(BenchmarkId::new("markdown_docs", &id), &map, |b, map| {
             b.iter(|| {
                 black_box(kpic::docs::markdown(
@@ -71,6 +82,7 @@ fn bench_sizes(c: &mut Criterion) {
                     map,
                     "bench",
                     &kpic::lints::Limits::default(),
+                    kpic::docs::Lang::En,
                 ))
             })
         });

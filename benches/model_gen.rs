@@ -25,7 +25,7 @@ pub fn model(kpis: usize, files: usize) -> Vec<(String, String)> {
             let kind = if k < 2 { "leading" } else { "lagging" };
             let formula = match k % 4 {
                 0 => format!(
-                    "count(src{d} where src{d}.paid and src{d}.region = \"EU\") / count(src{d})"
+                    "count(src{d} where src{d}.paid and src{d}.region = \"R{k}\") / count(src{d})"
                 ),
                 1 => format!("(revenue{d} - sum(src{d}.cost)) / revenue{d} * {}", k + 1),
                 2 => format!("count(src{d} where src{d}.amount > {k} EUR) / count(src{d})"),

@@ -10,8 +10,10 @@ pub mod ast;
 pub mod diagnostics;
 pub mod docs;
 pub mod emit;
+pub mod fmt;
 pub mod graph;
 pub mod lints;
+pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod source;
@@ -84,6 +86,17 @@ pub fn analyze(sources: &SourceMap, options: &Options) -> Analysis {
         files.push(ast);
         diags.extend(d);
     }
+    check_parsed(files, diags, options)
+}
+
+/// The phases after parsing, over files parsed already (with the diagnostics
+/// of parsing). For callers that parse themselves, such as the language
+/// server, which parses again only the items that changed.
+pub fn check_parsed(
+    files: Vec<ast::File>,
+    mut diags: Vec<Diagnostic>,
+    options: &Options,
+) -> Analysis {
     let model = resolve::resolve(files, &mut diags);
     let formulas = graph::check_formula_dependencies(&model, &mut diags);
     let typing = units::check_units(&model, &formulas, &mut diags);

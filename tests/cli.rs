@@ -120,8 +120,22 @@ fn build_writes_spec_and_docs_deterministically_and_leaves_no_temp_files() {
         ]);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     }
-    assert_eq!(files_under(&a), ["docs/index.md", "spec.json"]);
-    for f in ["spec.json", "docs/index.md"] {
+    let files = files_under(&a);
+    for f in [
+        "spec.json",
+        "docs/index.md",
+        "docs/index.html",
+        "docs/chains.html",
+        "docs/objectives.html",
+        "docs/sources.html",
+        "docs/glossary.html",
+        "docs/kpi-revenue-per-visitor.html",
+    ] {
+        assert!(files.contains(&f.to_string()), "{f} missing: {files:?}");
+    }
+    assert_eq!(files.len(), 7 + 7, "{files:?}");
+    assert_eq!(files, files_under(&b));
+    for f in &files {
         assert_eq!(
             std::fs::read(a.join(f)).expect("read"),
             std::fs::read(b.join(f)).expect("read"),
@@ -186,7 +200,44 @@ fn doc_writes_docs_only() {
     let dir = tmp("doc");
     let o = kpic(&["doc", "examples/saas", "-o", dir.to_str().expect("utf8")]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_eq!(files_under(&dir), ["docs/index.md"]);
+    let files = files_under(&dir);
+    assert!(files.contains(&"docs/index.html".to_string()), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .all(|f| f.starts_with("docs/") && f.ends_with(".html"))
+    );
+    let md = tmp("doc-md");
+    let o = kpic(&[
+        "doc",
+        "examples/saas",
+        "-o",
+        md.to_str().expect("utf8"),
+        "--format",
+        "md",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(files_under(&md), ["docs/index.md"]);
+}
+
+#[test]
+fn doc_lang_nl_writes_dutch() {
+    let dir = tmp("doc-nl");
+    let o = kpic(&[
+        "doc",
+        "examples/webshop",
+        "-o",
+        dir.to_str().expect("utf8"),
+        "--lang",
+        "nl",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let page =
+        std::fs::read_to_string(dir.join("docs/kpi-product-page-conversion.html")).expect("read");
+    assert!(page.contains("<html lang=\"nl\">"));
+    assert!(page.contains("3,5%") && page.contains("Streefwaarde"));
+    let o = kpic(&["doc", "examples/webshop", "-o", "x", "--lang", "de"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
 #[test]
@@ -351,4 +402,42 @@ fn sarif_format_is_a_valid_sarif_2_1_0_log() {
     for result in results {
         assert!(["error", "warning", "note"].contains(&result["level"].as_str().unwrap_or("")));
     }
+}
+
+#[test]
+fn a_build_that_fails_half_way_leaves_the_previous_output_intact() {
+    let dir = tmp("half-way");
+    let out = dir.join("out");
+    let o = kpic(&[
+        "build",
+        "examples/webshop",
+        "-o",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let before = files_under(&out);
+    let spec = std::fs::read(out.join("spec.json")).expect("read");
+    // Something in the way of one output file: the run must fail before it
+    // replaces any file.
+    let victim = out.join("docs").join(
+        before
+            .iter()
+            .find(|f| f.starts_with("docs/"))
+            .expect("a docs file")
+            .trim_start_matches("docs/"),
+    );
+    std::fs::remove_file(&victim).expect("remove");
+    std::fs::create_dir_all(victim.join("in-the-way")).expect("dir");
+    let o = kpic(&["build", "examples/saas", "-o", out.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(
+        std::fs::read(out.join("spec.json")).expect("read"),
+        spec,
+        "spec.json was replaced by a failed run"
+    );
+    assert!(
+        !files_under(&out).iter().any(|f| f.contains(".kpic-")),
+        "temporary files left: {:?}",
+        files_under(&out)
+    );
 }

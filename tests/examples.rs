@@ -64,8 +64,24 @@ fn the_webshop_spec_and_docs_are_stable() {
         "the spec is not deterministic"
     );
     insta::assert_snapshot!("webshop_spec", spec);
-    let docs = kpic::docs::markdown(&a, &sources, "Webshop", &kpic::lints::Limits::default());
+    let docs = kpic::docs::markdown(
+        &a,
+        &sources,
+        "Webshop",
+        &kpic::lints::Limits::default(),
+        kpic::docs::Lang::En,
+    )
+    .expect("renders");
     insta::assert_snapshot!("webshop_docs", docs[0].1);
+    let docs = kpic::docs::markdown(
+        &a,
+        &sources,
+        "Webshop",
+        &kpic::lints::Limits::default(),
+        kpic::docs::Lang::Nl,
+    )
+    .expect("renders");
+    insta::assert_snapshot!("webshop_docs_nl", docs[0].1);
 }
 
 #[test]

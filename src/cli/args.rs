@@ -19,12 +19,27 @@ pub struct Cli {
 pub enum Command {
     /// Check .kpi files and report every problem found.
     Check(CheckArgs),
-    /// Check, then write DIR/spec.json and DIR/docs/ (nothing when the model has errors).
+    /// Check, then write DIR/spec.json and the docs in DIR/docs/ (HTML site and
+    /// Markdown; nothing when the model has errors).
     Build(BuildArgs),
-    /// Check, then write the documentation only.
+    /// Check, then write the documentation only (DIR/docs/, HTML by default).
     Doc(DocArgs),
     /// Explain a diagnostic code, e.g. `kpic explain KPI201`.
     Explain(ExplainArgs),
+    /// Format .kpi files in place (or check that they are formatted).
+    Fmt(FmtArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Files or directories (every .kpi file under a directory).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write nothing; list the files that would change and exit 1 if any would.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -73,7 +88,7 @@ pub struct DocArgs {
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
     /// Documentation format.
-    #[arg(long, value_enum, default_value_t = DocFormat::Md)]
+    #[arg(long, value_enum, default_value_t = DocFormat::Html)]
     pub format: DocFormat,
     /// Language of the documentation.
     #[arg(long, value_enum, default_value_t = Lang::En)]
@@ -110,10 +125,25 @@ pub enum Format {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DocFormat {
+    /// A self-contained HTML site (index.html and one page per KPI); works offline.
+    Html,
+    /// One Markdown page (index.md) with Mermaid diagrams.
     Md,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Lang {
+    /// English.
     En,
+    /// Dutch (Nederlands).
+    Nl,
+}
+
+impl From<Lang> for kpic::docs::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::En => kpic::docs::Lang::En,
+            Lang::Nl => kpic::docs::Lang::Nl,
+        }
+    }
 }

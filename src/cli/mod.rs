@@ -2,6 +2,7 @@
 //! in this module: finding models, reading files, writing outputs atomically.
 
 pub mod args;
+mod fmt;
 mod output;
 mod project;
 mod report;
@@ -31,9 +32,25 @@ pub fn run(cli: Cli) -> u8 {
     };
     let result = match cli.command {
         Command::Check(a) => check(&a, color),
-        Command::Build(a) => build(&a.model, &a.output, color, true),
-        Command::Doc(a) => build(&a.model, &a.output, color, false),
+        Command::Build(a) => build(
+            &a.model,
+            &a.output,
+            color,
+            true,
+            &[args::DocFormat::Html, args::DocFormat::Md],
+            a.lang.into(),
+        ),
+        Command::Doc(a) => build(
+            &a.model,
+            &a.output,
+            color,
+            false,
+            &[a.format],
+            a.lang.into(),
+        ),
         Command::Explain(a) => explain(a.code.as_deref(), a.list),
+        Command::Fmt(a) => fmt::run(&a, color),
+        Command::Lsp => Ok(kpic::lsp::serve_stdio(today())),
     };
     match result {
         Ok(code) => code,
@@ -86,6 +103,8 @@ fn build(
     dir: &std::path::Path,
     color: Color,
     spec: bool,
+    formats: &[args::DocFormat],
+    lang: kpic::docs::Lang,
 ) -> Result<u8, UsageError> {
     if dir.exists() && !dir.is_dir() {
         return Err(UsageError(format!(
@@ -118,10 +137,20 @@ fn build(
                 kpic::emit::spec_json(analysis, sources, &project.name),
             ));
         }
-        for (name, text) in
-            kpic::docs::markdown(analysis, sources, &project.name, &project.lints.limits)
-        {
-            files.push((target.join("docs").join(name), text));
+        let limits = &project.lints.limits;
+        for format in formats {
+            let pages = match format {
+                args::DocFormat::Html => {
+                    kpic::docs::html(analysis, sources, &project.name, limits, lang)
+                }
+                args::DocFormat::Md => {
+                    kpic::docs::markdown(analysis, sources, &project.name, limits, lang)
+                }
+            }
+            .map_err(|e| UsageError(e.to_string()))?;
+            for (name, text) in pages {
+                files.push((target.join("docs").join(name), text));
+            }
         }
         output::write_all(&files)?;
         eprintln!(

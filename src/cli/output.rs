@@ -38,6 +38,15 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, UsageErro
         .tempfile_in(dir)
         .map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
+    // tempfile creates files only the owner can read; outputs are for everyone
+    // (a docs site is often served by a web server).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(fail)?;
+    }
     tmp.as_file().sync_all().map_err(fail)?;
     Ok(tmp)
 }

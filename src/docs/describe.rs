@@ -1,6 +1,7 @@
 //! Words for the docs: band sentences, inputs of a formula, people and levels.
 //! Shared by every documentation format.
 
+use super::i18n::Lang;
 use crate::Analysis;
 use crate::ast::{self, ExprKind, print};
 use crate::diagnostics::Severity;
@@ -9,57 +10,75 @@ use crate::model::{Kind, LevelKey, Model, Perspective, Symbol};
 use crate::targets::{BandSet, Bound};
 use crate::units::{Ty, Unit};
 
-/// A value in a KPI's unit.
-pub fn value(v: f64, unit: Option<&Unit>) -> String {
-    match unit {
-        Some(u) => u.format_value(v),
-        None => crate::units::dim::format_number(v),
+/// A value in a KPI's unit, with numbers written per language (`3,5%` in Dutch).
+pub fn value(v: f64, unit: Option<&Unit>, lang: Lang) -> String {
+    let n = lang.number(v);
+    match unit.map(Unit::to_string).as_deref() {
+        None | Some("1") => n,
+        Some("%") => format!("{n}%"),
+        Some(text) => format!("{n} {text}"),
     }
 }
 
-/// "green at 28% or more, amber from 20% up to 28%, red below 20%".
-pub fn band_sentence(set: &BandSet, unit: Option<&Unit>) -> String {
+/// "green at 28% or more, amber from 20% up to 28%, red below 20%" (or in Dutch).
+pub fn band_sentence(set: &BandSet, unit: Option<&Unit>, lang: Lang) -> String {
     let mut parts = Vec::new();
     for colour in ["green", "amber", "red"] {
         for i in set.intervals.iter().filter(|i| i.colour == colour) {
-            parts.push(format!("{colour} {}", range(i.from, i.to, unit)));
+            parts.push(format!(
+                "{} {}",
+                lang.word(colour),
+                range(i.from, i.to, unit, lang)
+            ));
         }
     }
     parts.join(", ")
 }
 
-fn range(from: Option<Bound>, to: Option<Bound>, unit: Option<&Unit>) -> String {
-    let v = |b: Bound| value(b.value, unit);
+fn range(from: Option<Bound>, to: Option<Bound>, unit: Option<&Unit>, lang: Lang) -> String {
+    let v = |b: Bound| value(b.value, unit, lang);
+    let nl = lang == Lang::Nl;
     match (from, to) {
-        (None, None) => "always".into(),
-        (Some(a), None) if a.closed => format!("at {} or more", v(a)),
-        (Some(a), None) => format!("above {}", v(a)),
-        (None, Some(b)) if b.closed => format!("at {} or less", v(b)),
-        (None, Some(b)) => format!("below {}", v(b)),
+        (None, None) => (if nl { "altijd" } else { "always" }).into(),
+        (Some(a), None) if a.closed => {
+            if nl {
+                format!("vanaf {}", v(a))
+            } else {
+                format!("at {} or more", v(a))
+            }
+        }
+        (Some(a), None) => format!("{} {}", if nl { "boven" } else { "above" }, v(a)),
+        (None, Some(b)) if b.closed => {
+            if nl {
+                format!("tot en met {}", v(b))
+            } else {
+                format!("at {} or less", v(b))
+            }
+        }
+        (None, Some(b)) => format!("{} {}", if nl { "onder" } else { "below" }, v(b)),
         (Some(a), Some(b)) => {
-            let start = if a.closed {
-                format!("from {}", v(a))
-            } else {
-                format!("above {}", v(a))
+            let start = match (a.closed, nl) {
+                (true, false) => format!("from {}", v(a)),
+                (false, false) => format!("above {}", v(a)),
+                (true, true) => format!("van {}", v(a)),
+                (false, true) => format!("boven {}", v(a)),
             };
-            let end = if b.closed {
-                format!("to {} inclusive", v(b))
-            } else {
-                format!("up to {}", v(b))
+            let end = match (b.closed, nl) {
+                (true, false) => format!("to {} inclusive", v(b)),
+                (false, false) => format!("up to {}", v(b)),
+                (true, true) => format!("tot en met {}", v(b)),
+                (false, true) => format!("tot {}", v(b)),
             };
             format!("{start} {end}")
         }
     }
 }
 
-/// A role as "Title (`name`)", or just the name when it is not declared.
-pub fn person(m: &Model, name: &str) -> String {
+/// The title of a declared role.
+pub fn role_title<'m>(m: &'m Model, name: &str) -> Option<&'m str> {
     match m.lookup(name) {
-        Some(Symbol::Role(i)) => match &m.roles[i].title {
-            Some(t) => format!("{} (`{name}`)", t.value),
-            None => format!("`{name}`"),
-        },
-        _ => format!("`{name}`"),
+        Some(Symbol::Role(i)) => m.roles[i].title.as_ref().map(|t| t.value.as_str()),
+        _ => None,
     }
 }
 
@@ -214,4 +233,26 @@ pub fn field_type(a: &Analysis, source: usize, field: usize, written: &ast::Unit
         Some(t @ Ty::Kind(_)) => t.describe(),
         _ => print::unit_text(written),
     }
+}
+
+/// AARRR stages no KPI covers, when the model uses the funnel at all.
+pub fn funnel_gaps(m: &Model) -> Vec<crate::model::Funnel> {
+    let used: Vec<crate::model::Funnel> = m.kpi_info.iter().filter_map(|i| i.funnel).collect();
+    if used.is_empty() {
+        return Vec::new();
+    }
+    crate::model::Funnel::ALL
+        .iter()
+        .copied()
+        .filter(|f| !used.contains(f))
+        .collect()
+}
+
+/// The warnings and notes a reader should see (allowed lints left out), in
+/// the order of the diagnostics (file, position, code).
+pub fn findings(a: &Analysis) -> Vec<&crate::diagnostics::Diagnostic> {
+    a.diagnostics
+        .iter()
+        .filter(|d| matches!(d.severity, Severity::Warning | Severity::Note))
+        .collect()
 }

@@ -177,6 +177,46 @@ pub fn check_units(m: &Model, graph: &FormulaGraph, diags: &mut Vec<Diagnostic>)
     typing
 }
 
+/// The type of every sub-expression of every formula, keyed by its span (for
+/// hover in the editor). Types the formulas again with recording on, against
+/// the units `check_units` found; diagnostics of this second pass are dropped.
+pub fn expression_types(m: &Model, typing: &Typing) -> HashMap<Span, Ty> {
+    let mut diags = Vec::new();
+    let registry = Registry::build(m, &mut diags);
+    let mut symbols: HashMap<Symbol, (Ty, Option<Origin>)> = HashMap::new();
+    for (i, u) in typing.metrics.iter().enumerate() {
+        if let Some(unit) = u.unit() {
+            symbols.insert(Symbol::Metric(i), (Ty::Num(unit.clone()), None));
+        }
+    }
+    for (i, u) in typing.kpis.iter().enumerate() {
+        if let Some(unit) = u.unit() {
+            symbols.insert(Symbol::Kpi(i), (Ty::Num(unit.clone()), None));
+        }
+    }
+    let env = Env {
+        model: m,
+        registry: &registry,
+        rows: &typing.rows,
+        fields: &typing.fields,
+        symbols: &symbols,
+    };
+    let formulas = (0..m.metrics.len())
+        .map(Symbol::Metric)
+        .chain((0..m.kpis.len()).map(Symbol::Kpi));
+    let mut out = HashMap::new();
+    for sym in formulas {
+        if let Some(f) = m.formula_of(sym) {
+            let mut inf = Infer::new(&env, &mut diags);
+            inf.record = Some(HashMap::new());
+            inf.formula(&f.value);
+            out.extend(inf.record.take().unwrap_or_default());
+        }
+        diags.clear();
+    }
+    out
+}
+
 fn slot(t: &mut Typing, sym: Symbol) -> Option<&mut FormulaUnits> {
     match sym {
         Symbol::Metric(i) => t.metrics.get_mut(i),
