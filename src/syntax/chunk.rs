@@ -12,7 +12,7 @@
 pub const MAX_NESTING: usize = 64;
 
 /// Keywords that start a top-level item.
-const ITEM_KEYWORDS: &[&str] = &[
+pub const ITEM_KEYWORDS: &[&str] = &[
     "unit",
     "role",
     "source",

@@ -268,17 +268,7 @@ pub const ATTRIBUTE_KEYWORDS: &[&str] = &[
 ];
 
 /// The top-level keywords, for did-you-mean on an unknown declaration.
-pub const ITEM_KEYWORDS: &[&str] = &[
-    "unit",
-    "role",
-    "source",
-    "metric",
-    "kpi",
-    "target",
-    "objective",
-    "signal",
-    "chain",
-];
+pub use super::chunk::ITEM_KEYWORDS;
 
 #[cfg(test)]
 mod tests {
