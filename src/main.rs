@@ -4,6 +4,7 @@
 mod cli;
 
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -16,7 +17,8 @@ fn main() -> ExitCode {
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "kpic: internal error: the checker stopped unexpectedly; please report this with the input that caused it"
             );
             ExitCode::from(101)

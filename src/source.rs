@@ -80,8 +80,13 @@ impl SourceFile {
         if had_bom {
             text.drain(..'\u{feff}'.len_utf8());
         }
+        // A line ends at `\n`, or at a `\r` not followed by `\n` (old Mac files).
+        let bytes = text.as_bytes();
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                ends.then_some(i + 1)
+            }))
             .collect();
         SourceFile {
             name: name.into(),

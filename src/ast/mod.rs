@@ -81,6 +81,20 @@ pub struct Date {
     pub day: u32,
 }
 
+impl Date {
+    /// Whether the date exists in the calendar (an invalid one was reported).
+    pub fn is_valid(&self) -> bool {
+        let days = match self.month {
+            2 if (self.year % 4 == 0 && self.year % 100 != 0) || self.year % 400 == 0 => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            1..=12 => 31,
+            _ => 0,
+        };
+        (1..=days).contains(&self.day)
+    }
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)

@@ -21,7 +21,7 @@ pub fn run(a: &FmtArgs, color: Color) -> Result<u8, UsageError> {
                 let mut map = SourceMap::new();
                 map.add(file);
                 report::print(Format::Human, &diags, &map, color);
-                eprintln!(
+                errln!(
                     "kpic: `{}` not formatted: it has syntax errors",
                     path.display()
                 );
@@ -42,17 +42,17 @@ pub fn run(a: &FmtArgs, color: Color) -> Result<u8, UsageError> {
     }
     if a.check {
         for p in &changed {
-            println!("{}", p.display());
+            outln!("{}", p.display());
         }
         if !changed.is_empty() {
-            eprintln!(
+            errln!(
                 "kpic: {} of {} files would be reformatted",
                 changed.len(),
                 files.len()
             );
         }
     } else if !changed.is_empty() {
-        eprintln!("kpic: formatted {} of {} files", changed.len(), files.len());
+        errln!("kpic: formatted {} of {} files", changed.len(), files.len());
     }
     let unformatted = a.check && !changed.is_empty();
     Ok(if refused > 0 || unformatted {

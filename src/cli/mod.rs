@@ -1,6 +1,33 @@
 //! The commands behind the command line. All file system access of kpic lives
 //! in this module: finding models, reading files, writing outputs atomically.
 
+/// `println!` and friends that ignore a closed pipe (`kpic check | head`)
+/// instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+macro_rules! err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
 pub mod args;
 mod fmt;
 mod output;
@@ -55,7 +82,7 @@ pub fn run(cli: Cli) -> u8 {
     match result {
         Ok(code) => code,
         Err(UsageError(message)) => {
-            eprintln!("kpic: error: {message}");
+            errln!("kpic: error: {message}");
             USAGE
         }
     }
@@ -87,7 +114,7 @@ fn check(a: &args::CheckArgs, color: Color) -> Result<u8, UsageError> {
             .iter()
             .map(|(_, s, an)| (&an.diagnostics[..], s))
             .collect();
-        println!("{}", report::sarif(&runs));
+        outln!("{}", report::sarif(&runs));
     }
     for (_, sources, analysis) in &models {
         if a.format != args::Format::Sarif {
@@ -119,7 +146,7 @@ fn build(
         report::print(args::Format::Human, &analysis.diagnostics, sources, color);
         if analysis.has_errors() {
             errors = true;
-            eprintln!(
+            errln!(
                 "kpic: nothing written for `{}`: the model has errors",
                 project.name
             );
@@ -153,7 +180,7 @@ fn build(
             }
         }
         output::write_all(&files)?;
-        eprintln!(
+        errln!(
             "kpic: wrote {} file{} to {}",
             files.len(),
             if files.len() == 1 { "" } else { "s" },
@@ -166,7 +193,7 @@ fn build(
 fn explain(code: Option<&str>, list: bool) -> Result<u8, UsageError> {
     if list || code.is_none() {
         for c in codes::ALL {
-            println!(
+            outln!(
                 "{}  {:<26} {:<8} {}",
                 c.code,
                 c.slug,
@@ -187,8 +214,8 @@ fn explain(code: Option<&str>, list: bool) -> Result<u8, UsageError> {
         )));
     };
     match explanation(c.code) {
-        Some(text) => print!("{text}"),
-        None => println!(
+        Some(text) => out!("{text}"),
+        None => outln!(
             "{}: {} ({})\n\n{}.",
             c.code,
             c.slug,

@@ -57,7 +57,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Project>, UsageError> {
         .into_iter()
         .map(|(root, mut files)| {
             files.sort();
-            files.dedup();
+            dedup_files(&mut files);
             let (name, lints) = match &root {
                 Some(r) => read_config(r)?,
                 None => ("model".to_string(), LintConfig::default()),
@@ -75,7 +75,9 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Every .kpi file under a directory, skipping hidden directories.
+/// Every .kpi file under a directory, skipping hidden directories. Symbolic
+/// links to directories are not followed (no loops); links to files are
+/// read, dangling links skipped.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), UsageError> {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -92,17 +94,27 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), UsageError> {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with('.'));
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             if hidden {
                 continue;
             }
-            if p.is_dir() {
+            if kind.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "kpi") {
+            } else if p.extension().is_some_and(|e| e == "kpi") && p.is_file() {
                 out.push(p);
             }
         }
     }
     Ok(())
+}
+
+/// Drops files given twice under different spellings (`a.kpi`, `./x/../a.kpi`,
+/// a link to it): the first spelling is kept.
+fn dedup_files(files: &mut Vec<PathBuf>) {
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
 }
 
 /// The nearest directory with a kpic.toml between `file` and `top`.

@@ -13,15 +13,15 @@ pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap, color: C
         .collect();
     match format {
         Format::Human => {
-            eprint!("{}", render_human(diags, sources, color));
-            eprintln!("{}", summary_line(diags, sources.len()));
+            err!("{}", render_human(diags, sources, color));
+            errln!("{}", summary_line(diags, sources.len()));
         }
         Format::Json => {
             for d in &shown {
-                println!("{}", diagnostic_json(d, sources));
+                outln!("{}", diagnostic_json(d, sources));
             }
             let s = Summary::of(diags);
-            println!(
+            outln!(
                 "{}",
                 json!({ "summary": { "errors": s.errors, "warnings": s.warnings, "notes": s.notes, "files": sources.len() } })
             );
@@ -41,7 +41,7 @@ pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap, color: C
                 if let Some(h) = &d.help {
                     text.push_str(&format!("\n{h}"));
                 }
-                println!(
+                outln!(
                     "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
                     escape_property(&file.name),
                     start.line,
@@ -52,7 +52,7 @@ pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap, color: C
                     escape_data(&text)
                 );
             }
-            eprintln!("{}", summary_line(diags, sources.len()));
+            errln!("{}", summary_line(diags, sources.len()));
         }
     }
 }

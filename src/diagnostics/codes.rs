@@ -53,6 +53,7 @@ codes! {
     WRONG_KIND = "KPI108", "wrong-kind-of-name", Error, "a name is used where a different kind of thing is expected";
     DUPLICATE_DEFINITION = "KPI110", "duplicate-definition", Error, "two declarations share one name";
     DUPLICATE_FIELD = "KPI111", "duplicate-field", Error, "a data source declares the same field twice";
+    RESERVED_NAME = "KPI112", "reserved-name", Error, "a declaration takes a name that is a word of the language";
 
     INCOMPATIBLE_UNITS = "KPI201", "incompatible-units", Error, "two values of different units are added, subtracted or compared";
     UNIT_MISMATCH = "KPI202", "unit-mismatch", Error, "the formula's unit is not the KPI's declared unit";
@@ -118,9 +119,10 @@ codes! {
 
 /// Looks a code up by its code (`KPI201`, case-insensitive) or slug.
 pub fn lookup(name: &str) -> Option<&'static Code> {
-    ALL.iter()
-        .copied()
-        .find(|c| c.code.eq_ignore_ascii_case(name) || c.slug == name)
+    let bare = name.len() == 3 && name.bytes().all(|b| b.is_ascii_digit());
+    ALL.iter().copied().find(|c| {
+        c.code.eq_ignore_ascii_case(name) || c.slug == name || (bare && &c.code[3..] == name)
+    })
 }
 
 #[cfg(test)]

@@ -126,7 +126,7 @@ impl Window {
         let range = f.lines_range(first, last);
         Window {
             name: f.name.clone(),
-            text: f.text[range.clone()].to_string(),
+            text: printable(&f.text[range.clone()]),
             first_line: first,
             start: range.start,
         }
@@ -297,4 +297,19 @@ impl miette::Diagnostic for Report {
             ))
         }
     }
+}
+
+/// Source text safe to print in a terminal, byte for byte the same length (so
+/// offsets stay valid): a lone `\r` becomes a line end, other control
+/// characters (escape sequences, NUL) become `?`.
+fn printable(text: &str) -> String {
+    let bytes = text.as_bytes();
+    text.char_indices()
+        .map(|(i, c)| match c {
+            '\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
+            '\n' | '\r' | '\t' => c,
+            c if c.is_ascii_control() => '?',
+            c => c,
+        })
+        .collect()
 }

@@ -160,11 +160,11 @@ fn cycle_diagnostic(m: &Model, g: &ChainGraph, cycle: &[usize]) -> Diagnostic {
     };
     let mut diag = Diagnostic::new(
         &codes::CHAIN_CYCLE,
-        format!("the chains form a cycle: {}", path.join(" -> ")),
+        format!("the chains form a cycle: {}", super::cycle_text(&path)),
         last.span,
         label(last),
     );
-    for e in steps {
+    for e in steps.into_iter().take(super::SHOWN_STEPS) {
         if e.span != last.span {
             diag = diag.with_label(e.span, label(e));
         }

@@ -3,6 +3,25 @@
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::VecDeque;
 
+/// How many steps of a cycle a diagnostic names and labels; a longer cycle
+/// is shortened so that one message stays readable.
+pub const SHOWN_STEPS: usize = 12;
+
+/// "`a` -> `b` -> `a`", shortened in the middle for a long cycle.
+pub fn cycle_text(path: &[String]) -> String {
+    if path.len() <= SHOWN_STEPS + 1 {
+        return path.join(" -> ");
+    }
+    let head = &path[..SHOWN_STEPS / 2];
+    let tail = &path[path.len() - SHOWN_STEPS / 2..];
+    let hidden = path.len() - head.len() - tail.len();
+    format!(
+        "{} -> ... ({hidden} more) -> {}",
+        head.join(" -> "),
+        tail.join(" -> ")
+    )
+}
+
 /// Every cycle in a directed graph, reported once per strongly connected
 /// component: the nodes in order, starting at the smallest, without repeating it.
 /// A node with an edge to itself is a cycle of one node.

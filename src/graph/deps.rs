@@ -158,7 +158,7 @@ fn cycle_diagnostic(m: &Model, g: &FormulaGraph, cycle: &[usize]) -> Diagnostic 
     } else {
         format!(
             "formulas depend on each other in a cycle: {}",
-            path.join(" -> ")
+            super::cycle_text(&path)
         )
     };
     let mut diag = Diagnostic::new(
@@ -167,7 +167,7 @@ fn cycle_diagnostic(m: &Model, g: &FormulaGraph, cycle: &[usize]) -> Diagnostic 
         last.2,
         format!("`{}` uses `{}` here", name(last.0), name(last.1)),
     );
-    for &(from, to, span) in &steps {
+    for &(from, to, span) in steps.iter().take(super::SHOWN_STEPS) {
         if span != last.2 {
             diag = diag.with_label(span, format!("`{}` uses `{}` here", name(from), name(to)));
         }

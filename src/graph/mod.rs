@@ -7,5 +7,5 @@ mod cycles;
 mod deps;
 
 pub use chains::{ChainEdge, ChainGraph, check_chains};
-pub use cycles::find_cycles;
+pub use cycles::{SHOWN_STEPS, cycle_text, find_cycles};
 pub use deps::{FormulaGraph, check_formula_dependencies};

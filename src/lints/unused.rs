@@ -42,6 +42,11 @@ impl<'a> Used<'a> {
 }
 
 pub fn check_unused(m: &Model, diags: &mut Vec<Diagnostic>) {
+    // An item that did not parse may use anything: say nothing rather than
+    // something false.
+    if !m.broken.is_empty() {
+        return;
+    }
     let mut used = Used::default();
     for s in &m.sources {
         used.name(&s.attrs.owner);
@@ -100,6 +105,15 @@ pub fn check_unused(m: &Model, diags: &mut Vec<Diagnostic>) {
     }
     for t in &m.targets {
         used.quantity(&t.goal.value);
+        used.names.insert(&t.kpi.text);
+    }
+    for o in &m.objectives {
+        for kr in &o.attrs.key_results {
+            used.names.insert(&kr.kpi.text);
+        }
+    }
+    for step in m.chains.iter().flat_map(|c| c.paths.iter().flatten()) {
+        used.names.insert(&step.text);
     }
     let mut report = |kind: &str, name: &Name, help: String| {
         diags.push(

@@ -5,12 +5,41 @@ use crate::diagnostics::{Diagnostic, codes};
 use crate::model::{Model, Symbol};
 use std::collections::HashMap;
 
+/// Words a formula or a value reads as part of the language, so a
+/// declaration with that name could never be used.
+const RESERVED_IN_FORMULAS: &[&str] = &["true", "false", "and", "or", "not", "as", "where"];
+/// Words that end a unit written after a number (`30 by 2027-01-01`).
+const RESERVED_AS_UNITS: &[&str] = &[
+    "by", "within", "where", "from", "to", "and", "or", "not", "as", "red", "amber", "green",
+];
+
+fn reserved(name: &ast::Name, words: &[&str], what: &str) -> Option<Diagnostic> {
+    words.contains(&name.text.as_str()).then(|| {
+        Diagnostic::new(
+            &codes::RESERVED_NAME,
+            format!(
+                "`{}` is a word of the language and cannot name {what}",
+                name.text
+            ),
+            name.span,
+            "reserved word",
+        )
+        .with_help("Choose another name that says what it is; a name is letters, digits and `_`.")
+    })
+}
+
 pub fn declare(files: Vec<ast::File>, diags: &mut Vec<Diagnostic>) -> Model {
     let mut m = Model::default();
     for file in files {
         m.broken.extend(file.broken.into_iter().map(|n| n.text));
         for item in file.items {
             let name = item.name().clone();
+            let check = match &item {
+                Item::Unit(_) => reserved(&name, RESERVED_AS_UNITS, "a unit"),
+                Item::Target(_) => None,
+                _ => reserved(&name, RESERVED_IN_FORMULAS, "a declaration"),
+            };
+            diags.extend(check);
             let symbol = match item {
                 Item::Unit(u) => {
                     if let Some(&prev) = m.unit_names.get(&u.name.text) {

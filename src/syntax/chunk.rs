@@ -66,7 +66,7 @@ pub fn split(text: &str) -> Vec<Chunk> {
     while i < bytes.len() {
         let b = bytes[i];
         match b {
-            b'\n' => {
+            b'\n' | b'\r' if b == b'\n' || bytes.get(i + 1) != Some(&b'\n') => {
                 at_line_start = true;
                 column = 0;
                 i += 1;

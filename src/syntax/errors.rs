@@ -58,7 +58,7 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
     let previous = token_before(text, chunk.start, pos);
     let phrases = expected::expected_phrases(&positives);
     let mut message = format!("expected {}", expected::join_or(&phrases));
-    if let Some(prev) = previous {
+    if let Some(prev) = &previous {
         message.push_str(&format!(" after `{prev}`"));
     }
     let (span, label) = match found.filter(|_| !at_end) {
@@ -91,7 +91,23 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
         let wants_item = positives
             .iter()
             .any(|r| matches!(r, Rule::kw_kpi | Rule::kw_metric | Rule::EOI));
-        if is_word && wants_attribute {
+        let suffixed = previous.as_deref().filter(|p| {
+            p.starts_with(|c: char| c.is_ascii_digit())
+                && p.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '_')
+                    .chars()
+                    .all(|c| "kKmMbB".contains(c))
+                && p.ends_with(|c: char| "kKmMbB".contains(c))
+        });
+        if let Some(number) = suffixed {
+            diag.message = format!("`{number}`: kpic has no magnitude suffixes");
+            diag = diag.with_help("Write the whole number with `_` between groups of digits (`1_500_000 EUR`), or declare a unit such as `unit kEUR = 1000 EUR` and write `1500 kEUR`.");
+        } else if is_word && wants_item {
+            diag.message = format!("`{word}` does not start a declaration");
+            diag.primary.message = "expected a declaration here".to_string();
+            diag = diag.with_help(suggest::did_you_mean(word, ITEM_KEYWORDS.iter().copied()).unwrap_or_else(|| {
+                "A declaration starts with `unit`, `role`, `source`, `metric`, `kpi`, `target`, `objective`, `signal` or `chain`.".to_string()
+            }));
+        } else if is_word && wants_attribute {
             diag.message = format!("`{word}` is not an attribute kpic knows");
             diag.primary.message = "unknown attribute".to_string();
             diag = diag.with_help(
@@ -101,12 +117,6 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
                     )
                 }),
             );
-        } else if is_word && wants_item {
-            diag.message = format!("`{word}` does not start a declaration");
-            diag.primary.message = "expected a declaration here".to_string();
-            diag = diag.with_help(suggest::did_you_mean(word, ITEM_KEYWORDS.iter().copied()).unwrap_or_else(|| {
-                "A declaration starts with `unit`, `role`, `source`, `metric`, `kpi`, `target`, `objective`, `signal` or `chain`.".to_string()
-            }));
         } else if word == ">" || word == ">=" {
             diag = diag.with_help("Bands read from low to high on one number line: write `red < 20% <= amber < 28% <= green`, or `green <= 2 d < amber <= 3 d < red` when lower is better.");
         }

@@ -173,7 +173,7 @@ fn deadline(
             Diagnostic::new(&codes::MISSING_DEADLINE, format!("this {what} has no deadline"), value, "by when?")
                 .with_help("A target is time-bound: add `by YYYY-MM-DD`, e.g. `by 2027-12-31`."),
         ),
-        Some(d) if d.value < today => diags.push(
+        Some(d) if d.value.is_valid() && d.value < today => diags.push(
             Diagnostic::new(&codes::PAST_DEADLINE, format!("the deadline {} has passed", d.value), d.span, format!("today is {today}"))
                 .with_help("Record whether the target was met in `notes` and set a new target with a future deadline."),
         ),

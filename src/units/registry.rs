@@ -245,6 +245,11 @@ impl Registry {
             format!("Units are case-sensitive: did you mean `{upper}`?")
         } else if text == "$" {
             "`$` is ambiguous: write the currency code, e.g. `USD`, `CAD` or `AUD`.".to_string()
+        } else if text.len() > 1
+            && text.starts_with(['e', 'E'])
+            && text[1..].bytes().all(|b| b.is_ascii_digit())
+        {
+            "kpic has no exponent notation: write the whole number with `_` between groups of digits (`10_000_000_000`).".to_string()
         } else if matches!(text.as_str(), "k" | "K" | "M" | "m" | "bn" | "B") {
             "kpic has no magnitude suffixes: write the whole number with `_` between groups (`1_500_000 EUR`), or declare a unit such as `unit kEUR = 1000 EUR`.".to_string()
         } else if let Some(d) = suggest::did_you_mean(
