@@ -36,16 +36,46 @@ fn number_with_unit(number: &str, unit: Option<&UnitExpr>) -> String {
     }
 }
 
+/// How `write_expr` prints the parts where the formatter needs more than the
+/// canonical text.
+#[derive(Clone, Copy, Default)]
+pub struct Style<'a> {
+    /// The file's text: strings are copied as written (escapes included).
+    pub source: Option<&'a str>,
+    /// Indentation of a continuation line: a unit cast followed by `*` or `/`
+    /// then ends its line, because the unit after `as` runs to the end of the
+    /// line (`sum(x) as EUR / count(y)` would read `EUR / count` as the unit).
+    pub continuation: Option<&'a str>,
+}
+
 /// A formula in canonical notation.
 pub fn expr_text(e: &Expr) -> String {
+    expr_text_with(e, Style::default())
+}
+
+/// A formula in canonical notation, with the formatter's choices.
+pub fn expr_text_with(e: &Expr, style: Style<'_>) -> String {
     let mut out = String::new();
-    write_expr(e, &mut out);
+    write_expr(e, style, &mut out);
     out
 }
 
-fn write_expr(e: &Expr, out: &mut String) {
+fn write_expr(e: &Expr, style: Style<'_>, out: &mut String) {
     match &e.kind {
         ExprKind::Number { text, unit, .. } => out.push_str(&number_with_unit(text, unit.as_ref())),
+        ExprKind::Text(_)
+            if style
+                .source
+                .and_then(|s| s.get(e.span.range()))
+                .is_some_and(|raw| raw.starts_with('"')) =>
+        {
+            out.push_str(
+                style
+                    .source
+                    .and_then(|s| s.get(e.span.range()))
+                    .unwrap_or_default(),
+            );
+        }
         ExprKind::Text(t) => {
             out.push('"');
             for c in t.chars() {
@@ -77,21 +107,31 @@ fn write_expr(e: &Expr, out: &mut String) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_expr(a, out);
+                write_expr(a, style, out);
             }
             if let Some(f) = filter {
                 out.push_str(" where ");
-                write_expr(f, out);
+                write_expr(f, style, out);
             }
             out.push(')');
         }
         ExprKind::Arith { first, rest } => {
-            write_expr(first, out);
+            write_expr(first, style, out);
+            let mut before = first.as_ref();
             for (op, _, operand) in rest {
-                out.push(' ');
+                let unit_runs_on = matches!(before.kind, ExprKind::Cast { .. })
+                    && matches!(op, ArithOp::Mul | ArithOp::Div);
+                match style.continuation.filter(|_| unit_runs_on) {
+                    Some(indent) => {
+                        out.push('\n');
+                        out.push_str(indent);
+                    }
+                    None => out.push(' '),
+                }
                 out.push_str(op.as_str());
                 out.push(' ');
-                write_expr(operand, out);
+                write_expr(operand, style, out);
+                before = operand;
             }
         }
         ExprKind::Logic { op, operands } => {
@@ -101,31 +141,31 @@ fn write_expr(e: &Expr, out: &mut String) {
                     out.push_str(op.as_str());
                     out.push(' ');
                 }
-                write_expr(operand, out);
+                write_expr(operand, style, out);
             }
         }
         ExprKind::Compare { op, lhs, rhs, .. } => {
-            write_expr(lhs, out);
+            write_expr(lhs, style, out);
             out.push(' ');
             out.push_str(op.as_str());
             out.push(' ');
-            write_expr(rhs, out);
+            write_expr(rhs, style, out);
         }
         ExprKind::Not(inner) => {
             out.push_str("not ");
-            write_expr(inner, out);
+            write_expr(inner, style, out);
         }
         ExprKind::Neg(inner) => {
             out.push('-');
-            write_expr(inner, out);
+            write_expr(inner, style, out);
         }
         ExprKind::Paren(inner) => {
             out.push('(');
-            write_expr(inner, out);
+            write_expr(inner, style, out);
             out.push(')');
         }
         ExprKind::Cast { expr, unit } => {
-            write_expr(expr, out);
+            write_expr(expr, style, out);
             out.push_str(" as ");
             out.push_str(&unit_text(unit));
         }
