@@ -2,7 +2,7 @@
 
 use kpic::diagnostics::Severity;
 use kpic::lints::LintConfig;
-use kpic::lints::config::{find_lint, parse_level};
+use kpic::lints::config::find_lint;
 use kpic::source::{SourceFile, SourceMap};
 use std::collections::BTreeMap;
 use std::fs;
@@ -142,76 +142,15 @@ fn read_config(root: &Path) -> Result<(String, LintConfig), UsageError> {
             io_reason(&e)
         ))
     })?;
-    let value: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        UsageError(format!(
-            "`{}` is not valid TOML: {}",
-            path.display(),
-            e.message()
-        ))
-    })?;
-    let bad = |what: String| UsageError(format!("`{}`: {what}", path.display()));
-    let mut name = root
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("model")
-        .to_string();
-    let mut config = LintConfig::default();
-    for (key, v) in &value {
-        match key.as_str() {
-            "model" => {
-                if let Some(n) = v.get("name").and_then(|n| n.as_str()) {
-                    name = n.to_string();
-                }
-            }
-            "lints" => {
-                let table = v
-                    .as_table()
-                    .ok_or_else(|| bad("`[lints]` must be a table".into()))?;
-                for (lint, level) in table {
-                    let code = find_lint(lint).map_err(bad)?;
-                    let level = level.as_str().and_then(parse_level).ok_or_else(|| {
-                        bad(format!(
-                            "the level of `{lint}` must be \"allow\", \"warn\" or \"deny\""
-                        ))
-                    })?;
-                    config.levels.push((code, level));
-                }
-            }
-            "limits" => {
-                let table = v
-                    .as_table()
-                    .ok_or_else(|| bad("`[limits]` must be a table".into()))?;
-                for (level, range) in table {
-                    let pair = range
-                        .as_array()
-                        .filter(|a| a.len() == 2)
-                        .and_then(|a| {
-                            Some((a[0].as_integer()? as usize, a[1].as_integer()? as usize))
-                        })
-                        .filter(|(lo, hi)| lo <= hi)
-                        .ok_or_else(|| {
-                            bad(format!("`limits.{level}` must be [min, max], e.g. [5, 12]"))
-                        })?;
-                    match level.as_str() {
-                        "company" => config.limits.company = pair,
-                        "department" => config.limits.department = pair,
-                        "team" => config.limits.team = pair,
-                        other => {
-                            return Err(bad(format!(
-                                "unknown level `{other}` in [limits]: use company, department or team"
-                            )));
-                        }
-                    }
-                }
-            }
-            other => {
-                return Err(bad(format!(
-                    "unknown section `[{other}]`: kpic.toml has [model], [lints] and [limits]"
-                )));
-            }
-        }
-    }
-    Ok((name, config))
+    let config = kpic::lints::config::parse_config(&text)
+        .map_err(|e| UsageError(format!("`{}`: {e}", path.display())))?;
+    let name = config.name.unwrap_or_else(|| {
+        root.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("model")
+            .to_string()
+    });
+    Ok((name, config.lints))
 }
 
 /// Adds the command line's lint levels (allow, then warn, then deny).

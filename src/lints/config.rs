@@ -137,3 +137,114 @@ fn allow_scopes(m: &Model) -> Vec<(Span, &'static str)> {
     }
     out
 }
+
+/// What a `kpic.toml` says: the model's name (if given), lint levels and limits.
+#[derive(Clone, Debug, Default)]
+pub struct ModelConfig {
+    pub name: Option<String>,
+    pub lints: LintConfig,
+}
+
+/// Reads the text of a `kpic.toml` (`[model] name`, `[lints] slug = "allow" |
+/// "warn" | "deny"`, `[limits] company = [5, 12]` ...). Unknown sections,
+/// keys, lints and levels are errors, with the line for TOML syntax errors.
+pub fn parse_config(text: &str) -> Result<ModelConfig, String> {
+    let value: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        match line {
+            Some(l) => format!("line {l}: {}", e.message().trim()),
+            None => e.message().trim().to_string(),
+        }
+    })?;
+    let mut config = ModelConfig::default();
+    for (key, v) in &value {
+        let table = v
+            .as_table()
+            .ok_or(format!("`{key}` must be a section: write `[{key}]`"))?;
+        match key.as_str() {
+            "model" => {
+                for (k, v) in table {
+                    match (k.as_str(), v.as_str()) {
+                        ("name", Some(n)) => config.name = Some(n.to_string()),
+                        ("name", None) => {
+                            return Err("`model.name` must be a text in quotes".into());
+                        }
+                        (other, _) => {
+                            return Err(format!(
+                                "unknown key `{other}` in [model]: it has only `name`"
+                            ));
+                        }
+                    }
+                }
+            }
+            "lints" => {
+                for (lint, level) in table {
+                    let code = find_lint(lint)?;
+                    let level = level.as_str().and_then(parse_level).ok_or(format!(
+                        "the level of `{lint}` must be \"allow\", \"warn\" or \"deny\""
+                    ))?;
+                    config.lints.levels.push((code, level));
+                }
+            }
+            "limits" => {
+                for (level, range) in table {
+                    let number =
+                        |v: &toml::Value| v.as_integer().and_then(|n| usize::try_from(n).ok());
+                    let pair = range
+                        .as_array()
+                        .filter(|a| a.len() == 2)
+                        .and_then(|a| Some((number(&a[0])?, number(&a[1])?)))
+                        .filter(|(lo, hi)| lo <= hi)
+                        .ok_or(format!(
+                            "`limits.{level}` must be [min, max] with 0 <= min <= max, e.g. [5, 12]"
+                        ))?;
+                    match level.as_str() {
+                        "company" => config.lints.limits.company = pair,
+                        "department" => config.lints.limits.department = pair,
+                        "team" => config.lints.limits.team = pair,
+                        other => {
+                            return Err(format!(
+                                "unknown level `{other}` in [limits]: use company, department or team"
+                            ));
+                        }
+                    }
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown section `[{other}]`: kpic.toml has [model], [lints] and [limits]"
+                ));
+            }
+        }
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_complete_config() {
+        let c = parse_config("[model]\nname = \"Shop\"\n[lints]\nmissing-backup = \"allow\"\n[limits]\nteam = [2, 9]\n")
+            .expect("valid");
+        assert_eq!(c.name.as_deref(), Some("Shop"));
+        assert_eq!(c.lints.levels[0].0.code, "KPI506");
+        assert_eq!(c.lints.limits.team, (2, 9));
+    }
+
+    #[test]
+    fn says_what_is_wrong() {
+        let err = |t: &str| parse_config(t).err().unwrap_or_default();
+        assert!(err("[model\n").starts_with("line 1:"));
+        assert!(err("[model]\nextra = 1\n").contains("unknown key `extra`"));
+        assert!(err("[limits]\nteam = [-1, 3]\n").contains("[min, max]"));
+        assert!(
+            err("[lints]\nmissing-bakup = \"allow\"\n").contains("did you mean `missing-backup`")
+        );
+        assert!(err("[lints]\nincompatible-units = \"allow\"\n").contains("not a lint"));
+        assert!(err("[other]\n").contains("unknown section"));
+    }
+}

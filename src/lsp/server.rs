@@ -11,7 +11,6 @@ use super::transport::{self, log_message};
 use super::workspace::Workspace;
 use crate::diagnostics::Severity;
 use crate::lints::LintConfig;
-use crate::lints::config::{find_lint, parse_level};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::Position;
 use serde_json::{Value, json};
@@ -424,34 +423,5 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The lint levels and limits of a `kpic.toml` (its `[lints]` and `[limits]`).
 fn read_lints(path: &Path) -> Result<LintConfig, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| e.message().to_string())?;
-    let mut config = LintConfig::default();
-    if let Some(lints) = table.get("lints").and_then(|v| v.as_table()) {
-        for (lint, level) in lints {
-            let code = find_lint(lint)?;
-            let level = level
-                .as_str()
-                .and_then(parse_level)
-                .ok_or(format!("bad level for `{lint}`"))?;
-            config.levels.push((code, level));
-        }
-    }
-    if let Some(limits) = table.get("limits").and_then(|v| v.as_table()) {
-        for (level, range) in limits {
-            let pair = range
-                .as_array()
-                .filter(|a| a.len() == 2)
-                .and_then(|a| Some((a[0].as_integer()? as usize, a[1].as_integer()? as usize)));
-            let Some(pair) = pair else { continue };
-            match level.as_str() {
-                "company" => config.limits.company = pair,
-                "department" => config.limits.department = pair,
-                "team" => config.limits.team = pair,
-                _ => {}
-            }
-        }
-    }
-    Ok(config)
+    Ok(crate::lints::config::parse_config(&text)?.lints)
 }
