@@ -342,16 +342,9 @@ pub fn site(
             .map(|r| RoleView {
                 name: r.name.text.clone(),
                 title: r.title.as_ref().map_or(String::new(), |t| t.value.clone()),
-                owns: (0..m.kpis.len())
-                    .filter(|&k| {
-                        m.kpis[k]
-                            .attrs
-                            .owner
-                            .as_ref()
-                            .is_some_and(|n| n.text == r.name.text)
-                    })
-                    .map(|k| cx.link(k))
-                    .collect(),
+                owns: owned
+                    .get(r.name.text.as_str())
+                    .map_or(Vec::new(), |ks| ks.iter().map(|&k| cx.link(k)).collect()),
             })
             .collect(),
         glossary: glossary(lang)
@@ -727,6 +720,15 @@ fn data_sources(cx: &Ctx) -> Vec<SourceView> {
                 .map_or(Vec::new(), |f| sources_of(m, &f.value))
         })
         .collect();
+    // The KPIs that read each source, in KPI order (one pass, not sources x KPIs).
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); m.sources.len()];
+    for (k, read) in used.iter().enumerate() {
+        for &si in read {
+            if let Some(u) = users.get_mut(si) {
+                u.push(k);
+            }
+        }
+    }
     m.sources
         .iter()
         .enumerate()
@@ -752,10 +754,7 @@ fn data_sources(cx: &Ctx) -> Vec<SourceView> {
                         .map_or(String::new(), |d| d.value.clone()),
                 })
                 .collect(),
-            used_by: (0..m.kpis.len())
-                .filter(|&k| used[k].contains(&si))
-                .map(|k| cx.link(k))
-                .collect(),
+            used_by: users[si].iter().map(|&k| cx.link(k)).collect(),
         })
         .collect()
 }
