@@ -221,22 +221,27 @@ pub fn build_spec(a: &Analysis, sources: &SourceMap, model_name: &str) -> Value 
         .map(|d| diagnostic(&c, d))
         .collect();
     let files: Vec<&str> = sources.iter().map(|(_, f)| f.name.as_str()).collect();
-    json!({
-        "spec_version": SPEC_VERSION,
-        "model": { "name": model_name, "files": files },
-        "units": units,
-        "roles": roles,
-        "sources": data_sources,
-        "metrics": metrics,
-        "kpis": kpis,
-        "targets": targets,
-        "objectives": objectives,
-        "signals": signals,
-        "chains": chains,
-        "chain_graph": graph,
-        "diagnostics": diagnostics,
-        "summary": Summary::of(&a.diagnostics),
-    })
+    // Built by moving the arrays in: `json!` would serialize (copy) each
+    // of them once more, which for a large model is most of the work.
+    let mut top = serde_json::Map::new();
+    let mut put = |key: &str, value: Value| {
+        top.insert(key.to_string(), value);
+    };
+    put("spec_version", Value::from(SPEC_VERSION));
+    put("model", json!({ "name": model_name, "files": files }));
+    put("units", Value::Array(units));
+    put("roles", Value::Array(roles));
+    put("sources", Value::Array(data_sources));
+    put("metrics", Value::Array(metrics));
+    put("kpis", Value::Array(kpis));
+    put("targets", Value::Array(targets));
+    put("objectives", Value::Array(objectives));
+    put("signals", Value::Array(signals));
+    put("chains", Value::Array(chains));
+    put("chain_graph", graph);
+    put("diagnostics", Value::Array(diagnostics));
+    put("summary", json!(Summary::of(&a.diagnostics)));
+    Value::Object(top)
 }
 
 fn kpi(c: &Ctx<'_>, i: usize, k: &ast::Kpi) -> Value {
