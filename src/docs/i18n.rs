@@ -75,6 +75,58 @@ impl Lang {
         }
     }
 
+    /// A time span as written (`within 5 d`, `trend 12 months`), with Dutch
+    /// number and unit words in Dutch output (`5 d`, `12 maanden`).
+    pub fn span(self, q: &crate::ast::Quantity) -> String {
+        let written = crate::ast::print::quantity_text(q);
+        let (Lang::Nl, Some(u)) = (self, &q.unit) else {
+            return written;
+        };
+        let [factor] = u.factors.as_slice() else {
+            return written;
+        };
+        if factor.power != 1 || q.value.is_nan() {
+            return written;
+        }
+        let one = q.value == 1.0;
+        let word = match factor.name.text.as_str() {
+            "month" | "months" => {
+                if one {
+                    "maand"
+                } else {
+                    "maanden"
+                }
+            }
+            "quarter" | "quarters" => {
+                if one {
+                    "kwartaal"
+                } else {
+                    "kwartalen"
+                }
+            }
+            "year" | "years" => "jaar",
+            "wk" | "week" | "weeks" => {
+                if one {
+                    "week"
+                } else {
+                    "weken"
+                }
+            }
+            "d" | "day" | "days" => {
+                if one {
+                    "dag"
+                } else {
+                    "dagen"
+                }
+            }
+            "h" | "hour" | "hours" => "uur",
+            "min" | "minute" | "minutes" => "min",
+            "s" | "sec" | "second" | "seconds" => "s",
+            _ => return written,
+        };
+        format!("{} {word}", self.number(q.value))
+    }
+
     /// A date: `30 June 2027`, `30 juni 2027`.
     pub fn date(self, d: Date) -> String {
         let months = match self {
@@ -397,6 +449,20 @@ pub fn glossary(lang: Lang) -> Vec<(&'static str, &'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_spans_per_language() {
+        let q = |text: &str, unit: &str| crate::ast::Quantity {
+            value: text.parse().unwrap_or(0.0),
+            text: text.to_string(),
+            unit: crate::syntax::parse_unit(unit),
+            span: crate::source::Span::default(),
+        };
+        assert_eq!(Lang::Nl.span(&q("12", "months")), "12 maanden");
+        assert_eq!(Lang::Nl.span(&q("1", "month")), "1 maand");
+        assert_eq!(Lang::Nl.span(&q("2.5", "d")), "2,5 dagen");
+        assert_eq!(Lang::En.span(&q("12", "months")), "12 months");
+    }
 
     #[test]
     fn numbers_and_dates_per_language() {

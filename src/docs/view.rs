@@ -508,7 +508,7 @@ fn kpi_card(cx: &Ctx, k: usize) -> KpiCard {
                 colour_word: lang.word(colour.as_str()),
                 actor: person(m, &act.actor.text),
                 task: act.task.value.clone(),
-                within: act.within.as_ref().map(print::quantity_text),
+                within: act.within.as_ref().map(|w| cx.lang.span(w)),
             });
         }
     }
@@ -579,7 +579,7 @@ fn kpi_card(cx: &Ctx, k: usize) -> KpiCard {
             .iter()
             .map(|f| format!("{}.{}", f.source.text, f.field.text))
             .collect(),
-        trend: at.trend.as_ref().map(print::quantity_text),
+        trend: at.trend.as_ref().map(|t| cx.lang.span(t)),
         notes: at.notes.as_ref().map(|n| n.value.clone()),
         drives: cx.drives[k].iter().map(|&j| cx.link(j)).collect(),
         driven_by: cx.driven_by[k].iter().map(|&j| cx.link(j)).collect(),
