@@ -139,5 +139,18 @@ fn term(reg: &Registry, q: &Quantity, what: &str, example: &str, diags: &mut Vec
                 "Give it a unit of time, e.g. `{example}` (s, min, h, d, wk, month, quarter, year)."
             )),
         );
+    } else if q.value <= 0.0 {
+        diags.push(
+            Diagnostic::new(
+                &codes::PERIOD_MISUSE,
+                format!(
+                    "{what} must be longer than zero, not `{}`",
+                    quantity_text(q)
+                ),
+                q.span,
+                "no time at all",
+            )
+            .with_help(format!("Give a positive span of time, e.g. `{example}`.")),
+        );
     }
 }
