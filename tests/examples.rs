@@ -23,13 +23,7 @@ fn every_example_model_passes_without_errors() {
             .expect("under root")
             .to_path_buf();
         let files = kpi_files(&dir);
-        let (sources, analysis) = check(
-            &files,
-            &kpic::Options {
-                today: TODAY,
-                ..Default::default()
-            },
-        );
+        let (sources, analysis) = check_dated(&files);
         assert!(
             !analysis.has_errors(),
             "{}:\n{}",
@@ -43,21 +37,9 @@ fn every_example_model_passes_without_errors() {
 #[test]
 fn the_webshop_spec_and_docs_are_stable() {
     let files = kpi_files(Path::new("examples/webshop"));
-    let (sources, a) = check(
-        &files,
-        &kpic::Options {
-            today: TODAY,
-            ..Default::default()
-        },
-    );
+    let (sources, a) = check_dated(&files);
     let spec = kpic::emit::spec_json(&a, &sources, "Webshop");
-    let (sources2, a2) = check(
-        &files,
-        &kpic::Options {
-            today: TODAY,
-            ..Default::default()
-        },
-    );
+    let (sources2, a2) = check_dated(&files);
     assert_eq!(
         spec,
         kpic::emit::spec_json(&a2, &sources2, "Webshop"),
@@ -87,13 +69,7 @@ fn the_webshop_spec_and_docs_are_stable() {
 #[test]
 fn the_spec_carries_units_bands_and_the_chain_graph() {
     let files = kpi_files(Path::new("examples/webshop"));
-    let (sources, a) = check(
-        &files,
-        &kpic::Options {
-            today: TODAY,
-            ..Default::default()
-        },
-    );
+    let (sources, a) = check_dated(&files);
     let spec = kpic::emit::build_spec(&a, &sources, "Webshop");
     let kpis = spec["kpis"].as_array().expect("kpis");
     let lead_time = kpis
@@ -121,4 +97,15 @@ fn the_spec_carries_units_bands_and_the_chain_graph() {
         spec["chain_graph"]["edges"].as_array().map(Vec::len),
         Some(3)
     );
+}
+
+/// Checks files as of the fixed test date.
+fn check_dated(files: &[std::path::PathBuf]) -> (kpic::source::SourceMap, kpic::Analysis) {
+    check(
+        files,
+        &kpic::Options {
+            today: TODAY,
+            ..Default::default()
+        },
+    )
 }

@@ -72,22 +72,14 @@ pub fn gauge(
         escape(label),
         escape(label)
     );
-    for i in &set.intervals {
-        let a = x(i.from.map_or(dmin, |b| b.value));
-        let b = x(i.to.map_or(dmax, |b| b.value));
-        let _ = write!(
-            o,
-            r#"<rect x="{}" y="24" width="{}" height="20" fill="{}"/>"#,
-            px(a),
-            px((b - a).max(0.0)),
-            fill(i.colour)
-        );
+    for (a, b, colour) in band_extents(set, dmin, dmax, &x) {
+        band_rect(&mut o, a, b, 24, 20, colour);
         if b - a > 56.0 {
             let _ = write!(
                 o,
                 r#"<text x="{}" y="38" class="band-word">{}</text>"#,
                 px((a + b) / 2.0),
-                escape(&lang.word(i.colour))
+                escape(&lang.word(colour))
             );
         }
     }
@@ -158,16 +150,8 @@ pub fn mini_gauge(set: &BandSet, target: Option<f64>, label: &str) -> String {
         r#"<svg class="mini-gauge" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} 14" width="{W}" height="14" role="img" aria-label="{l}"><title>{l}</title>"#,
         l = escape(label)
     );
-    for i in &set.intervals {
-        let a = x(i.from.map_or(dmin, |b| b.value));
-        let b = x(i.to.map_or(dmax, |b| b.value));
-        let _ = write!(
-            o,
-            r#"<rect x="{}" y="3" width="{}" height="8" fill="{}"/>"#,
-            px(a),
-            px((b - a).max(0.0)),
-            fill(i.colour)
-        );
+    for (a, b, colour) in band_extents(set, dmin, dmax, &x) {
+        band_rect(&mut o, a, b, 3, 8, colour);
     }
     if let Some(t) = target.filter(|t| t.is_finite()) {
         let _ = write!(
@@ -182,6 +166,34 @@ pub fn mini_gauge(set: &BandSet, target: Option<f64>, label: &str) -> String {
 
 /// The stretch of the number line a gauge shows: every threshold and the
 /// target, with room on both sides for the open-ended bands.
+/// Each band's left and right edge on the drawing and its colour; unbounded
+/// ends stop at the edge of the shown domain.
+fn band_extents<'s>(
+    set: &'s BandSet,
+    dmin: f64,
+    dmax: f64,
+    x: &'s impl Fn(f64) -> f64,
+) -> impl Iterator<Item = (f64, f64, &'static str)> + 's {
+    set.intervals.iter().map(move |i| {
+        (
+            x(i.from.map_or(dmin, |b| b.value)),
+            x(i.to.map_or(dmax, |b| b.value)),
+            i.colour,
+        )
+    })
+}
+
+/// One band as a filled rectangle.
+fn band_rect(o: &mut String, a: f64, b: f64, y: u32, height: u32, colour: &str) {
+    let _ = write!(
+        o,
+        r#"<rect x="{}" y="{y}" width="{}" height="{height}" fill="{}"/>"#,
+        px(a),
+        px((b - a).max(0.0)),
+        fill(colour)
+    );
+}
+
 fn domain(set: &BandSet, target: Option<f64>) -> (f64, f64) {
     let mut points: Vec<f64> = set
         .intervals
