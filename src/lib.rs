@@ -98,11 +98,26 @@ pub fn check_parsed(
     options: &Options,
 ) -> Analysis {
     let model = resolve::resolve(files, &mut diags);
-    let formulas = graph::check_formula_dependencies(&model, &mut diags);
-    let typing = units::check_units(&model, &formulas, &mut diags);
-    let goals = targets::check_targets(&model, &typing, options.today, &mut diags);
-    let chains = graph::check_chains(&model, &mut diags);
-    lints::check_method(&model, &options.lints.limits, &mut diags);
+    // Two independent halves, run on two threads: formulas, units and targets
+    // on one; chains and the method lints on the other. Their diagnostics are
+    // appended in that fixed order, the order of a sequential run.
+    let ((formulas, typing, goals, mut first), (chains, mut second)) = both(
+        || {
+            let mut d = Vec::new();
+            let formulas = graph::check_formula_dependencies(&model, &mut d);
+            let typing = units::check_units(&model, &formulas, &mut d);
+            let goals = targets::check_targets(&model, &typing, options.today, &mut d);
+            (formulas, typing, goals, d)
+        },
+        || {
+            let mut d = Vec::new();
+            let chains = graph::check_chains(&model, &mut d);
+            lints::check_method(&model, &options.lints.limits, &mut d);
+            (chains, d)
+        },
+    );
+    diags.append(&mut first);
+    diags.append(&mut second);
     lints::config::apply(&mut diags, &options.lints, &model);
     diagnostics::sort(&mut diags);
     Analysis {
@@ -114,3 +129,31 @@ pub fn check_parsed(
         diagnostics: diags,
     }
 }
+
+/// Runs `a` on a second thread and `b` on this one and returns both results;
+/// runs them one after the other when no thread can be started.
+fn both<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    let a = std::sync::Mutex::new(Some(a));
+    let run_a = || a.lock().ok().and_then(|mut f| f.take()).map(|f| f());
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, run_a);
+        let b = b();
+        let a = match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(a) => a,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => None,
+        };
+        match a.or_else(run_a) {
+            Some(a) => (a, b),
+            None => unreachable!("`a` runs exactly once, on the thread or here"),
+        }
+    })
+}
+
+/// The stack of every thread that checks: checking recurses only as deep as
+/// a formula nests (at most 64), but debug builds use big frames.
+pub const STACK_SIZE: usize = 256 * 1024 * 1024;

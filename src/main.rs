@@ -9,10 +9,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = cli::args::Cli::parse();
-    // Checking recurses only as deep as a formula nests (a bounded depth), but a
-    // generous stack keeps debug builds safe too.
+    // See `STACK_SIZE`: a generous stack keeps debug builds safe too.
     let worker = std::thread::Builder::new()
-        .stack_size(256 * 1024 * 1024)
+        .stack_size(kpic::STACK_SIZE)
         .spawn(move || cli::run(args));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),

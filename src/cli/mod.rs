@@ -122,6 +122,7 @@ fn check(a: &args::CheckArgs, color: Color) -> Result<u8, UsageError> {
         }
         errors |= analysis.has_errors();
     }
+    leave_to_exit(models);
     Ok(if errors { MODEL_ERRORS } else { CLEAN })
 }
 
@@ -186,8 +187,18 @@ fn build(
             if files.len() == 1 { "" } else { "s" },
             target.display()
         );
+        leave_to_exit(files);
     }
+    leave_to_exit(models);
     Ok(if errors { MODEL_ERRORS } else { CLEAN })
+}
+
+/// Leaves what the command built to the end of the process instead of
+/// freeing it node by node: the process ends right after, and the system
+/// takes its memory back at once (freeing a checked 10,000-KPI model took
+/// 80 ms, a twentieth of the whole check).
+fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
 }
 
 fn explain(code: Option<&str>, list: bool) -> Result<u8, UsageError> {

@@ -138,7 +138,7 @@ pub fn inputs(a: &Analysis, e: &ast::Expr) -> Vec<(String, String)> {
 /// The data sources a formula reads, directly or through metrics.
 pub fn sources_of(m: &Model, e: &ast::Expr) -> Vec<usize> {
     let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     let mut stack = vec![e];
     while let Some(expr) = stack.pop() {
         expr.walk(|n| match &n.kind {

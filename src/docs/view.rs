@@ -39,7 +39,7 @@ fn capital(s: &str) -> String {
 /// File names for KPI pages: lower case, unique even where names differ only in case.
 fn slugs(m: &Model) -> Vec<String> {
     let mut used: Vec<String> = Vec::with_capacity(m.kpis.len());
-    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut taken: rustc_hash::FxHashSet<String> = std::collections::HashSet::default();
     for k in &m.kpis {
         let base: String = k
             .name
@@ -254,7 +254,7 @@ pub fn site(
     });
     // Owners: declared roles first, then undeclared names in order of use.
     let mut owners: Vec<String> = m.roles.iter().map(|r| r.name.text.clone()).collect();
-    let mut seen: std::collections::HashSet<String> = owners.iter().cloned().collect();
+    let mut seen: rustc_hash::FxHashSet<String> = owners.iter().cloned().collect();
     for k in &m.kpis {
         if let Some(o) = &k.attrs.owner
             && seen.insert(o.text.clone())
@@ -359,8 +359,8 @@ pub fn site(
 }
 
 /// The KPIs each role owns, in declaration order.
-fn owned_kpis(m: &Model) -> std::collections::HashMap<&str, Vec<usize>> {
-    let mut map: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+fn owned_kpis(m: &Model) -> rustc_hash::FxHashMap<&str, Vec<usize>> {
+    let mut map: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for (k, kpi) in m.kpis.iter().enumerate() {
         if let Some(o) = &kpi.attrs.owner {
             map.entry(o.text.as_str()).or_default().push(k);

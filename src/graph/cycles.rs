@@ -74,7 +74,7 @@ fn shortest_cycle_through(
     adjacency: &[Vec<usize>],
     inside: impl Fn(usize) -> bool,
 ) -> Vec<usize> {
-    let mut parent: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut parent: rustc_hash::FxHashMap<usize, usize> = Default::default();
     let mut queue = VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
         for &next in &adjacency[n] {

@@ -5,7 +5,8 @@ use crate::ast::print::expr_text;
 use crate::ast::{ArithOp, CompareOp, Expr, ExprKind};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::model::Model;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::hash_map::Entry;
 
 /// A key that is equal for formulas that differ only in the order of
 /// commutative operands and in parentheses.
@@ -67,12 +68,12 @@ pub fn structural_key(e: &Expr) -> String {
 }
 
 pub fn check_duplicate_formulas(m: &Model, diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::default();
     for (i, k) in m.kpis.iter().enumerate() {
         let Some(f) = &k.attrs.formula else { continue };
-        match seen.get(&structural_key(&f.value)) {
-            Some(&first) => {
-                let other = &m.kpis[first];
+        match seen.entry(structural_key(&f.value)) {
+            Entry::Occupied(first) => {
+                let other = &m.kpis[*first.get()];
                 diags.push(
                     Diagnostic::new(
                         &codes::DUPLICATE_FORMULA,
@@ -84,8 +85,8 @@ pub fn check_duplicate_formulas(m: &Model, diags: &mut Vec<Diagnostic>) {
                     .with_help("One truth: keep one KPI for this number and remove or redefine the other, so that no meeting argues about which figure is right."),
                 );
             }
-            None => {
-                seen.insert(structural_key(&f.value), i);
+            Entry::Vacant(slot) => {
+                slot.insert(i);
             }
         }
     }

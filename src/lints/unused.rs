@@ -3,7 +3,7 @@
 use crate::ast::{Expr, ExprKind, Name, Quantity, UnitDef, UnitExpr};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::model::Model;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 #[derive(Default)]
 struct Used<'a> {

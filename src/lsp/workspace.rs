@@ -72,7 +72,7 @@ pub struct Snapshot {
     segments: HashMap<FileId, (usize, usize)>,
     pub analysis: Analysis,
     index: OnceLock<Index>,
-    types: OnceLock<HashMap<Span, Ty>>,
+    types: OnceLock<rustc_hash::FxHashMap<Span, Ty>>,
 }
 
 impl Snapshot {
@@ -126,7 +126,7 @@ impl Snapshot {
     }
 
     /// The type of every formula sub-expression (computed on first use).
-    pub fn types(&self) -> &HashMap<Span, Ty> {
+    pub fn types(&self) -> &rustc_hash::FxHashMap<Span, Ty> {
         self.types.get_or_init(|| {
             crate::units::expression_types(&self.analysis.model, &self.analysis.typing)
         })

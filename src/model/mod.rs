@@ -9,7 +9,7 @@ mod vocab;
 pub use vocab::*;
 
 use crate::ast;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// What a global name refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,7 +59,7 @@ pub struct Model {
     /// Per KPI, its vocabulary attributes read into enums (unknown words reported).
     pub kpi_info: Vec<KpiInfo>,
     /// Names of declarations that did not parse; not reported again as unknown.
-    pub broken: std::collections::HashSet<String>,
+    pub broken: rustc_hash::FxHashSet<String>,
 }
 
 impl Model {

@@ -3,7 +3,7 @@
 use crate::ast::{self, Item};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::model::{Model, Symbol};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Words a formula or a value reads as part of the language, so a
 /// declaration with that name could never be used.
@@ -113,7 +113,7 @@ fn duplicate(again: &ast::Name, first: &ast::Name, what: &str) -> Diagnostic {
 }
 
 fn fields_of(source: &ast::Source, diags: &mut Vec<Diagnostic>) -> HashMap<String, usize> {
-    let mut map: HashMap<String, usize> = HashMap::new();
+    let mut map: HashMap<String, usize> = HashMap::default();
     for (i, f) in source.attrs.fields.iter().enumerate() {
         if let Some(&prev) = map.get(&f.name.text) {
             diags.push(

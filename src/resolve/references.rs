@@ -3,7 +3,7 @@
 use crate::ast::{Expr, ExprKind, FieldRef, Name};
 use crate::diagnostics::{Diagnostic, codes, suggest};
 use crate::model::{FUNCTIONS, Model, Symbol};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 pub fn check_references(m: &Model, diags: &mut Vec<Diagnostic>) {
     let mut r = Refs {
@@ -243,7 +243,7 @@ impl Refs<'_> {
 
     fn formula(&mut self, e: &Expr) {
         // Names directly inside count(...) may be data sources.
-        let mut counted: HashSet<crate::source::Span> = HashSet::new();
+        let mut counted: HashSet<crate::source::Span> = HashSet::default();
         e.walk(|node| {
             if let ExprKind::Call { function, args, .. } = &node.kind
                 && (function.text == "count" || !FUNCTIONS.contains(&function.text.as_str()))

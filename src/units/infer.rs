@@ -8,7 +8,7 @@ use crate::ast::{ArithOp, Expr, ExprKind, LogicOp};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::model::{Model, Symbol};
 use crate::source::Span;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The type of a value.
 #[derive(Clone, Debug, PartialEq)]

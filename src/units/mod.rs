@@ -21,7 +21,7 @@ use crate::model::{Model, Symbol};
 use crate::source::Span;
 use infer::{Env, Infer, Origin};
 use registry::{FieldKind, Registry};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The units of one metric or KPI.
 #[derive(Clone, Debug, Default)]
@@ -83,12 +83,12 @@ pub fn check_units(m: &Model, graph: &FormulaGraph, diags: &mut Vec<Diagnostic>)
     let mut typing = Typing {
         metrics: vec![FormulaUnits::default(); m.metrics.len()],
         kpis: vec![FormulaUnits::default(); m.kpis.len()],
-        values: HashMap::new(),
+        values: HashMap::default(),
         fields,
         rows,
     };
     // Declared units first: they are the contract other formulas see.
-    let mut symbols: HashMap<Symbol, (Ty, Option<Origin>)> = HashMap::new();
+    let mut symbols: HashMap<Symbol, (Ty, Option<Origin>)> = HashMap::default();
     for node in 0..graph.uses.len() {
         let sym = graph.symbol(node);
         let (attrs, name) = match sym {
@@ -183,7 +183,7 @@ pub fn check_units(m: &Model, graph: &FormulaGraph, diags: &mut Vec<Diagnostic>)
 pub fn expression_types(m: &Model, typing: &Typing) -> HashMap<Span, Ty> {
     let mut diags = Vec::new();
     let registry = Registry::build(m, &mut diags);
-    let mut symbols: HashMap<Symbol, (Ty, Option<Origin>)> = HashMap::new();
+    let mut symbols: HashMap<Symbol, (Ty, Option<Origin>)> = HashMap::default();
     for (i, u) in typing.metrics.iter().enumerate() {
         if let Some(unit) = u.unit() {
             symbols.insert(Symbol::Metric(i), (Ty::Num(unit.clone()), None));
@@ -204,11 +204,11 @@ pub fn expression_types(m: &Model, typing: &Typing) -> HashMap<Span, Ty> {
     let formulas = (0..m.metrics.len())
         .map(Symbol::Metric)
         .chain((0..m.kpis.len()).map(Symbol::Kpi));
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for sym in formulas {
         if let Some(f) = m.formula_of(sym) {
             let mut inf = Infer::new(&env, &mut diags);
-            inf.record = Some(HashMap::new());
+            inf.record = Some(HashMap::default());
             inf.formula(&f.value);
             out.extend(inf.record.take().unwrap_or_default());
         }

@@ -4,7 +4,7 @@ use super::dim::{Base, DURATIONS, PERIODS, Unit};
 use crate::ast::{self, UnitDef, UnitExpr};
 use crate::diagnostics::{Diagnostic, codes, suggest};
 use crate::model::Model;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// ISO 4217 currency codes, sorted (looked up by binary search).
 const CURRENCIES: &[&str] = &[
@@ -68,7 +68,7 @@ impl FieldKind {
 pub struct Registry {
     declared: HashMap<String, Unit>,
     /// Unit declarations that did not parse: their names are not reported.
-    broken: std::collections::HashSet<String>,
+    broken: rustc_hash::FxHashSet<String>,
 }
 
 /// A unit name that could not be read (already reported).
