@@ -47,11 +47,25 @@ pub enum Level {
     Agg,
 }
 
-/// Where a value's unit comes from, to show in a diagnostic.
-#[derive(Clone, Debug, PartialEq)]
+/// Where a value's unit comes from, to show in a diagnostic. Kept as data
+/// and put into words only when a diagnostic shows it.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Origin {
     pub span: Span,
-    pub note: String,
+    pub note: Note,
+}
+
+/// What an [`Origin`] says.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Note {
+    /// "`name` is declared in UNIT here" (a metric's or KPI's `unit`).
+    Declared(Symbol),
+    /// "`name` is UNIT (from its formula)".
+    Inferred(Symbol),
+    /// "`field` is declared as TYPE here".
+    Field { source: usize, field: usize },
+    /// "unit stated with `as` here".
+    Cast,
 }
 
 #[derive(Clone, Debug)]
@@ -115,6 +129,41 @@ impl<'a, 'd> Infer<'a, 'd> {
             diags,
             casts: Vec::new(),
             record: None,
+        }
+    }
+
+    /// An origin's note in words.
+    fn note(&self, note: Note) -> String {
+        let model = self.env.model;
+        let unit_of = |sym| match self.env.symbols.get(&sym) {
+            Some((Ty::Num(unit), _)) => unit.to_string(),
+            Some((ty, _)) => ty.describe(),
+            None => Ty::Unknown.describe(),
+        };
+        match note {
+            Note::Declared(sym) => format!(
+                "`{}` is declared in {} here",
+                model.name_of(sym).text,
+                unit_of(sym)
+            ),
+            Note::Inferred(sym) => format!(
+                "`{}` is {} (from its formula)",
+                model.name_of(sym).text,
+                unit_of(sym)
+            ),
+            Note::Field { source, field } => {
+                let name = model.sources[source]
+                    .attrs
+                    .fields
+                    .get(field)
+                    .map_or("?", |f| f.name.text.as_str());
+                let ty = self.env.fields[source]
+                    .get(field)
+                    .unwrap_or(&Ty::Unknown)
+                    .describe();
+                format!("`{name}` is declared as {ty} here")
+            }
+            Note::Cast => "unit stated with `as` here".into(),
         }
     }
 
@@ -200,7 +249,7 @@ impl<'a, 'd> Infer<'a, 'd> {
                         Some((ty, origin)) => Typed {
                             ty: ty.clone(),
                             level: Level::Agg,
-                            origin: origin.clone(),
+                            origin: *origin,
                             field: None,
                         },
                         None => Typed::new(Ty::Unknown, Level::Agg),
@@ -219,11 +268,10 @@ impl<'a, 'd> Infer<'a, 'd> {
                     Typed {
                         origin: Some(Origin {
                             span: f.ty.span,
-                            note: format!(
-                                "`{}` is declared as {} here",
-                                r.field.text,
-                                ty.describe()
-                            ),
+                            note: Note::Field {
+                                source: s,
+                                field: fi,
+                            },
                         }),
                         ty,
                         level: Level::Row(s),
@@ -299,7 +347,7 @@ impl<'a, 'd> Infer<'a, 'd> {
                         level: t.level,
                         origin: Some(Origin {
                             span: unit.span,
-                            note: "unit stated with `as` here".into(),
+                            note: Note::Cast,
                         }),
                         field: t.field,
                     },
@@ -399,7 +447,7 @@ impl<'a, 'd> Infer<'a, 'd> {
         )
         .with_help(help);
         if let Some(o) = &t.origin {
-            d = d.with_label(o.span, o.note.clone());
+            d = d.with_label(o.span, self.note(o.note));
         }
         self.diags.push(d);
     }
@@ -422,7 +470,7 @@ impl<'a, 'd> Infer<'a, 'd> {
         )
         .with_label(le.span, self.operand_label(le, l));
         for o in [&l.origin, &r.origin].into_iter().flatten() {
-            d = d.with_label(o.span, o.note.clone());
+            d = d.with_label(o.span, self.note(o.note));
         }
         let _ = op;
         let help = match (&l.ty, &r.ty) {

@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, codes};
 use crate::graph::FormulaGraph;
 use crate::model::{Model, Symbol};
 use crate::source::Span;
-use infer::{Env, Infer, Origin};
+use infer::{Env, Infer, Note, Origin};
 use registry::{FieldKind, Registry};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -91,9 +91,9 @@ pub fn check_units(m: &Model, graph: &FormulaGraph, diags: &mut Vec<Diagnostic>)
     let mut symbols: HashMap<Symbol, (Ty, Option<Origin>)> = HashMap::default();
     for node in 0..graph.uses.len() {
         let sym = graph.symbol(node);
-        let (attrs, name) = match sym {
-            Symbol::Metric(i) => (&m.metrics[i].attrs, &m.metrics[i].name),
-            Symbol::Kpi(i) => (&m.kpis[i].attrs, &m.kpis[i].name),
+        let attrs = match sym {
+            Symbol::Metric(i) => &m.metrics[i].attrs,
+            Symbol::Kpi(i) => &m.kpis[i].attrs,
             _ => continue,
         };
         if let Some(u) = &attrs.unit
@@ -105,7 +105,7 @@ pub fn check_units(m: &Model, graph: &FormulaGraph, diags: &mut Vec<Diagnostic>)
                     Ty::Num(unit.clone()),
                     Some(Origin {
                         span: u.span,
-                        note: format!("`{}` is declared in {unit} here", name.text),
+                        note: Note::Declared(sym),
                     }),
                 ),
             );
@@ -164,7 +164,7 @@ pub fn check_units(m: &Model, graph: &FormulaGraph, diags: &mut Vec<Diagnostic>)
                     Ty::Num(inferred.clone()),
                     Some(Origin {
                         span: name.span,
-                        note: format!("`{}` is {inferred} (from its formula)", name.text),
+                        note: Note::Inferred(sym),
                     }),
                 ),
             );
