@@ -11,6 +11,9 @@ use kpic::source::{SourceFile, SourceMap};
 use kpic::{Options, analyze};
 use proptest::prelude::*;
 
+mod common;
+use common::fuzz::{EXAMPLES_TO_MUTATE, TOKENS, edits, mutate};
+
 /// Checks bytes as one file and holds the invariants; returns the codes.
 fn check_bytes(bytes: &[u8]) -> Vec<&'static str> {
     let mut map = SourceMap::new();
@@ -122,96 +125,6 @@ fn mixed_line_ends_and_a_bom_before_an_error_on_line_one() {
     );
 }
 
-/// Tokens of the language, to build inputs that get deep into the parser.
-const TOKENS: &[&str] = &[
-    "unit",
-    "role",
-    "source",
-    "metric",
-    "kpi",
-    "target",
-    "objective",
-    "signal",
-    "chain",
-    "goal",
-    "formula",
-    "owner",
-    "backup",
-    "bands",
-    "red",
-    "amber",
-    "green",
-    "on",
-    "within",
-    "by",
-    "where",
-    "and",
-    "or",
-    "not",
-    "as",
-    "field",
-    "rows",
-    "key_result",
-    "from",
-    "to",
-    "segment",
-    "level",
-    "company",
-    "department",
-    "kind",
-    "leading",
-    "lagging",
-    "frequency",
-    "monthly",
-    "north_star",
-    "allow",
-    "sum",
-    "count",
-    "avg",
-    "previous",
-    "x",
-    "y",
-    "crm",
-    "crm.x",
-    "EUR",
-    "%",
-    "d",
-    "h",
-    "count",
-    "lead",
-    "1",
-    "2.5",
-    "3,5",
-    "1_000",
-    "2027-12-31",
-    "2027-02-30",
-    "\"t\"",
-    "\"",
-    "{",
-    "}",
-    "(",
-    ")",
-    ",",
-    ":",
-    "=",
-    "->",
-    "<",
-    "<=",
-    ">",
-    "+",
-    "-",
-    "*",
-    "/",
-    "^",
-    "\n",
-    "\r\n",
-    "\t",
-    " ",
-    "//c\n",
-    "\u{feff}",
-    "é",
-];
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
@@ -223,20 +136,9 @@ proptest! {
 
     #[test]
     fn mutated_examples_never_crash(
-        which in 0usize..3,
-        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..8),
+        which in 0..EXAMPLES_TO_MUTATE.len(),
+        edits in edits(),
     ) {
-        let file = ["examples/webshop/kpis.kpi", "tests/fixtures/valid/language-sketch.kpi", "examples/company/finance.kpi"][which];
-        let mut bytes = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).expect("read example");
-        for (at, byte, op) in edits {
-            let i = at.index(bytes.len().max(1)).min(bytes.len());
-            match op {
-                0 => bytes.insert(i, byte),
-                1 if i < bytes.len() => { bytes.remove(i); }
-                _ if i < bytes.len() => bytes[i] = byte,
-                _ => {}
-            }
-        }
-        check_bytes(&bytes);
+        check_bytes(&mutate(EXAMPLES_TO_MUTATE[which], &edits));
     }
 }

@@ -5,20 +5,12 @@
 //! internal-error diagnostic and the item is dropped; lowering never panics.
 
 use super::chunk::MAX_NESTING;
+use super::nodes::{self, AttrValue, Formula, L, Op, Shape, Tok};
 use super::parser::Rule;
 use crate::ast::*;
 use crate::diagnostics::{Diagnostic, codes};
 use crate::source::{FileId, Span};
 use pest::iterators::{Pair, Pairs};
-
-/// A shape the grammar should have prevented (already reported, or to report).
-#[derive(Debug)]
-pub struct Shape {
-    pub span: Span,
-    pub what: String,
-}
-
-type L<T> = Result<T, Shape>;
 
 pub struct Lowerer<'d> {
     file: FileId,
@@ -153,11 +145,7 @@ impl<'d> Lowerer<'d> {
                 if c.opt(Rule::equals).is_some() {
                     let e = self.expr(c.next(Rule::expr)?)?;
                     let mut attrs = Attrs::default();
-                    attrs.written.push((AttrKind::Formula, e.span));
-                    attrs.formula = Some(Spanned {
-                        span: e.span,
-                        value: e,
-                    });
+                    nodes::store(&mut attrs, e.span, AttrValue::Formula(e));
                     Ok(Item::Metric(Metric {
                         name,
                         title: None,
@@ -216,7 +204,7 @@ impl<'d> Lowerer<'d> {
             Rule::target_decl => {
                 c.next(Rule::kw_target)?;
                 let kpi = self.name(c.next(Rule::ident)?);
-                let goal = self.target_value(span, &mut c)?;
+                let goal = self.target_value(&mut c)?;
                 Ok(Item::Target(Target { kpi, goal, span }))
             }
             Rule::chain_decl => {
@@ -264,36 +252,19 @@ impl<'d> Lowerer<'d> {
         let span = self.span(&pair);
         let raw = pair.as_str();
         let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
-        let mut out = String::with_capacity(inner.len());
-        let mut chars = inner.chars();
-        while let Some(ch) = chars.next() {
-            if ch == '\\' {
-                match chars.next() {
-                    Some('n') => out.push('\n'),
-                    Some('t') => out.push('\t'),
-                    Some(other) => out.push(other),
-                    None => {}
-                }
-            } else {
-                out.push(ch);
-            }
+        Spanned {
+            value: nodes::unescape(inner),
+            span,
         }
-        Spanned { value: out, span }
     }
 
-    fn target_value(&mut self, span: Span, c: &mut Cursor<'_>) -> L<TargetValue> {
+    fn target_value(&mut self, c: &mut Cursor<'_>) -> L<TargetValue> {
         let value = self.quantity(c.next(Rule::quantity)?)?;
         let deadline = match c.opt(Rule::deadline) {
             Some(d) => self.deadline(d)?,
             None => None,
         };
-        let end = deadline.as_ref().map_or(value.span, |d| d.span);
-        let _ = span;
-        Ok(TargetValue {
-            span: value.span.to(end),
-            value,
-            deadline,
-        })
+        Ok(nodes::target_value(value, deadline))
     }
 
     fn deadline(&mut self, pair: Pair<'_, Rule>) -> L<Option<Spanned<Date>>> {
@@ -306,37 +277,25 @@ impl<'d> Lowerer<'d> {
     fn date(&mut self, pair: Pair<'_, Rule>) -> Option<Spanned<Date>> {
         let span = self.span(&pair);
         let text = pair.as_str();
-        let year = text.get(0..4).and_then(|s| s.parse::<i32>().ok());
-        let month = text.get(5..7).and_then(|s| s.parse::<u32>().ok());
-        let day = text.get(8..10).and_then(|s| s.parse::<u32>().ok());
-        if let (Some(year), Some(month), Some(day)) = (year, month, day)
-            && (1..=12).contains(&month)
-            && day >= 1
-            && day <= days_in_month(year, month)
-        {
-            return Some(Spanned {
-                value: Date { year, month, day },
-                span,
-            });
+        match nodes::calendar_date(text) {
+            Ok(value) => Some(Spanned { value, span }),
+            Err(as_written) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        &codes::INVALID_DATE,
+                        format!("`{text}` is not a date in the calendar"),
+                        span,
+                        "no such day",
+                    )
+                    .with_help("Write the date as YYYY-MM-DD with a month from 01 to 12 and a day that exists in that month, e.g. 2027-12-31."),
+                );
+                // Keep the date as written (it still orders) so no "missing deadline" follows.
+                Some(Spanned {
+                    value: as_written,
+                    span,
+                })
+            }
         }
-        self.diags.push(
-            Diagnostic::new(
-                &codes::INVALID_DATE,
-                format!("`{text}` is not a date in the calendar"),
-                span,
-                "no such day",
-            )
-            .with_help("Write the date as YYYY-MM-DD with a month from 01 to 12 and a day that exists in that month, e.g. 2027-12-31."),
-        );
-        // Keep the date as written (it still orders) so no "missing deadline" follows.
-        Some(Spanned {
-            value: Date {
-                year: year.unwrap_or(0),
-                month: month.unwrap_or(0),
-                day: day.unwrap_or(0),
-            },
-            span,
-        })
     }
 
     /// A number as written; reports a decimal comma or an unreadable number.
@@ -369,24 +328,18 @@ impl<'d> Lowerer<'d> {
             // Reported: later phases skip an unreadable number (NaN).
             (f64::NAN, fixed)
         } else {
-            let clean: String = text.chars().filter(|c| *c != '_').collect();
-            (
-                clean.parse::<f64>().unwrap_or(f64::INFINITY),
-                text.to_string(),
-            )
+            match nodes::read_number(text) {
+                Some(value) => (value, text.to_string()),
+                None => {
+                    self.diags.push(
+                        Diagnostic::new(&codes::INVALID_NUMBER, "this number is too large to compute with", span, format!("{} digits", text.len()))
+                            .with_help("Use a smaller unit (e.g. k EUR declared as `unit kEUR = 1000 EUR`) so the number fits."),
+                    );
+                    return (f64::NAN, text.to_string());
+                }
+            }
         };
-        if value.is_infinite() {
-            self.diags.push(
-                Diagnostic::new(&codes::INVALID_NUMBER, "this number is too large to compute with", span, format!("{} digits", text.len()))
-                    .with_help("Use a smaller unit (e.g. k EUR declared as `unit kEUR = 1000 EUR`) so the number fits."),
-            );
-            return (f64::NAN, written);
-        }
-        if negative {
-            (-value, format!("-{written}"))
-        } else {
-            (value, written)
-        }
+        nodes::signed(value, written, negative)
     }
 
     fn quantity(&mut self, pair: Pair<'_, Rule>) -> L<Quantity> {
@@ -429,16 +382,13 @@ impl<'d> Lowerer<'d> {
                     let mut c = self.cursor(p);
                     let atom = self.name(c.next(Rule::unit_atom)?);
                     let power = match c.opt(Rule::unit_power) {
-                        Some(pw) => pw.as_str().parse::<i32>().map_err(|_| Shape {
+                        Some(pw) => nodes::unit_power(pw.as_str(), sign).ok_or_else(|| Shape {
                             span: self.span(&pw),
                             what: "unit power out of range".to_string(),
                         })?,
-                        None => 1,
+                        None => sign,
                     };
-                    factors.push(UnitFactor {
-                        name: atom,
-                        power: power * sign,
-                    });
+                    factors.push(UnitFactor { name: atom, power });
                 }
                 other => {
                     return Err(Shape {
@@ -513,9 +463,7 @@ impl<'d> Lowerer<'d> {
                 });
             }
         };
-        if !kind.repeatable()
-            && let Some((_, first)) = attrs.written.iter().find(|(k, _)| *k == kind)
-        {
+        if let Some(first) = nodes::given_before(attrs, kind) {
             let kw = kind.keyword();
             self.diags.push(
                     Diagnostic::new(
@@ -524,61 +472,55 @@ impl<'d> Lowerer<'d> {
                         span,
                         "given again here",
                     )
-                    .with_label(*first, "first given here")
+                    .with_label(first, "first given here")
                     .with_help(format!("Keep one `{kw}`: a declaration has one {kw}, so everyone reads the same definition.")),
                 );
             return Ok(());
         }
-        attrs.written.push((kind, span));
         let mut c = self.cursor(pair);
-        match kind {
-            AttrKind::NorthStar => attrs.north_star = Some(span),
+        let value = match kind {
+            AttrKind::NorthStar => AttrValue::NorthStar,
             AttrKind::Goal => {
                 c.next_any()?;
-                attrs.goal = Some(self.string(c.next(Rule::string)?));
+                AttrValue::Goal(self.string(c.next(Rule::string)?))
             }
             AttrKind::Definition => {
                 c.next_any()?;
-                attrs.definition = Some(self.string(c.next(Rule::string)?));
+                AttrValue::Definition(self.string(c.next(Rule::string)?))
             }
             AttrKind::Notes => {
                 c.next_any()?;
-                attrs.notes = Some(self.string(c.next(Rule::string)?));
+                AttrValue::Notes(self.string(c.next(Rule::string)?))
             }
             AttrKind::Formula => {
                 c.next_any()?;
-                let e = self.expr(c.next(Rule::expr)?)?;
-                attrs.formula = Some(Spanned {
-                    span: e.span,
-                    value: e,
-                });
+                AttrValue::Formula(self.expr(c.next(Rule::expr)?)?)
             }
             AttrKind::Unit => {
                 c.next_any()?;
-                attrs.unit = Some(self.unit_expr(c.next(Rule::unit_expr)?)?);
+                AttrValue::Unit(self.unit_expr(c.next(Rule::unit_expr)?)?)
             }
-            AttrKind::Type => attrs.kpi_type = Some(self.keyword_value(&mut c)?),
-            AttrKind::Kind => attrs.kind = Some(self.keyword_value(&mut c)?),
-            AttrKind::Perspective => attrs.perspective = Some(self.keyword_value(&mut c)?),
-            AttrKind::Funnel => attrs.funnel = Some(self.keyword_value(&mut c)?),
-            AttrKind::Owner => attrs.owner = Some(self.keyword_value(&mut c)?),
-            AttrKind::Backup => attrs.backup = Some(self.keyword_value(&mut c)?),
-            AttrKind::Frequency => attrs.frequency = Some(self.keyword_value(&mut c)?),
-            AttrKind::Direction => attrs.direction = Some(self.keyword_value(&mut c)?),
-            AttrKind::Rows => attrs.rows = Some(self.keyword_value(&mut c)?),
+            AttrKind::Type => AttrValue::Type(self.keyword_value(&mut c)?),
+            AttrKind::Kind => AttrValue::Kind(self.keyword_value(&mut c)?),
+            AttrKind::Perspective => AttrValue::Perspective(self.keyword_value(&mut c)?),
+            AttrKind::Funnel => AttrValue::Funnel(self.keyword_value(&mut c)?),
+            AttrKind::Owner => AttrValue::Owner(self.keyword_value(&mut c)?),
+            AttrKind::Backup => AttrValue::Backup(self.keyword_value(&mut c)?),
+            AttrKind::Frequency => AttrValue::Frequency(self.keyword_value(&mut c)?),
+            AttrKind::Direction => AttrValue::Direction(self.keyword_value(&mut c)?),
+            AttrKind::Rows => AttrValue::Rows(self.keyword_value(&mut c)?),
             AttrKind::Level => {
                 c.next_any()?;
                 let kind = self.name(c.next(Rule::ident)?);
-                let group = self.opt_string(&mut c);
-                attrs.level = Some(Level { kind, group, span });
+                AttrValue::Level(kind, self.opt_string(&mut c))
             }
             AttrKind::Target => {
                 c.next_any()?;
-                attrs.target = Some(self.target_value(span, &mut c)?);
+                AttrValue::Target(self.target_value(&mut c)?)
             }
             AttrKind::Trend => {
                 c.next_any()?;
-                attrs.trend = Some(self.quantity(c.next(Rule::quantity)?)?);
+                AttrValue::Trend(self.quantity(c.next(Rule::quantity)?)?)
             }
             AttrKind::Bands => {
                 c.next_any()?;
@@ -597,7 +539,7 @@ impl<'d> Lowerer<'d> {
                         colour,
                     });
                 }
-                attrs.bands = Some(Bands { first, steps, span });
+                AttrValue::Bands(first, steps)
             }
             AttrKind::Action => {
                 c.next_any()?;
@@ -608,30 +550,33 @@ impl<'d> Lowerer<'d> {
                     Some(_) => Some(self.quantity(c.next(Rule::quantity)?)?),
                     None => None,
                 };
-                attrs.actions.push(Action {
+                AttrValue::Action {
                     colour,
                     actor,
                     task,
                     within,
-                    span,
-                });
+                }
             }
             AttrKind::Segment => {
                 c.next_any()?;
                 c.next(Rule::kw_by)?;
+                let mut fields = Vec::new();
                 for p in c.pairs.by_ref() {
                     if p.as_rule() == Rule::field_ref {
-                        attrs.segment_by.push(self.field_ref(p)?);
+                        fields.push(self.field_ref(p)?);
                     }
                 }
+                AttrValue::Segment(fields)
             }
             AttrKind::Allow => {
                 c.next_any()?;
+                let mut names = Vec::new();
                 for p in c.pairs.by_ref() {
                     if p.as_rule() == Rule::slug {
-                        attrs.allow.push(self.name(p));
+                        names.push(self.name(p));
                     }
                 }
+                AttrValue::Allow(names)
             }
             AttrKind::Field => {
                 c.next_any()?;
@@ -639,12 +584,11 @@ impl<'d> Lowerer<'d> {
                 c.next(Rule::colon)?;
                 let ty = self.unit_expr(c.next(Rule::unit_expr)?)?;
                 let description = self.opt_string(&mut c);
-                attrs.fields.push(Field {
+                AttrValue::Field {
                     name,
                     ty,
                     description,
-                    span,
-                });
+                }
             }
             AttrKind::KeyResult => {
                 c.next_any()?;
@@ -657,15 +601,15 @@ impl<'d> Lowerer<'d> {
                     Some(d) => self.deadline(d)?,
                     None => None,
                 };
-                attrs.key_results.push(KeyResult {
+                AttrValue::KeyResult {
                     kpi,
                     from,
                     to,
                     deadline,
-                    span,
-                });
+                }
             }
-        }
+        };
+        nodes::store(attrs, span, value);
         Ok(())
     }
 
@@ -676,26 +620,15 @@ impl<'d> Lowerer<'d> {
     }
 
     fn colour(&self, pair: Pair<'_, Rule>) -> Spanned<Colour> {
-        let value = match pair.as_str() {
-            "red" => Colour::Red,
-            "amber" => Colour::Amber,
-            _ => Colour::Green,
-        };
         Spanned {
-            value,
+            value: nodes::colour(pair.as_str()),
             span: self.span(&pair),
         }
     }
 
     fn band_op(&self, pair: Pair<'_, Rule>) -> Spanned<BandOp> {
-        let value = match pair.as_str() {
-            "<=" => BandOp::Le,
-            "<" => BandOp::Lt,
-            ">=" => BandOp::Ge,
-            _ => BandOp::Gt,
-        };
         Spanned {
-            value,
+            value: nodes::band_op(pair.as_str()),
             span: self.span(&pair),
         }
     }
@@ -720,15 +653,18 @@ impl<'d> Lowerer<'d> {
                         }
                         Rule::kw_or => Tok::Op(Op::Or, at),
                         Rule::kw_and => Tok::Op(Op::And, at),
-                        Rule::compare_op => Tok::Op(Op::Compare(compare_op(p.as_str())), at),
-                        Rule::add_op | Rule::mul_op => Tok::Op(Op::Arith(arith_op(p.as_str())), at),
+                        Rule::compare_op => Tok::Op(Op::Compare(nodes::compare_op(p.as_str())), at),
+                        Rule::add_op | Rule::mul_op => {
+                            Tok::Op(Op::Arith(nodes::arith_op(p.as_str())), at)
+                        }
                         _ => Tok::Value(self.expr(p)?),
                     };
                     toks.push(tok);
                 }
-                let longest = longest_prefix_run(&toks);
-                if longest > MAX_NESTING {
-                    self.diags.push(
+                match nodes::apply_precedence(toks, span)? {
+                    Formula::Tree(e) => Ok(e),
+                    Formula::TooDeep(longest) => {
+                        self.diags.push(
                         Diagnostic::new(
                             &codes::TOO_DEEP,
                             format!("{longest} `not` or `-` in a row; kpic accepts at most {MAX_NESTING}"),
@@ -737,16 +673,12 @@ impl<'d> Lowerer<'d> {
                         )
                         .with_help("Two in a row cancel out: remove them in pairs."),
                     );
-                    return Ok(Expr {
-                        kind: ExprKind::Bool(false),
-                        span,
-                    });
+                        Ok(Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        })
+                    }
                 }
-                let mut climber = Climber {
-                    toks: toks.into_iter().peekable(),
-                    span,
-                };
-                climber.expr(0)
             }
             Rule::paren => {
                 let mut c = self.cursor(pair);
@@ -784,13 +716,9 @@ impl<'d> Lowerer<'d> {
             Rule::literal => {
                 let mut c = self.cursor(pair);
                 let (value, text) = self.number(c.next_any()?, false);
-                let unit = c.opt(Rule::unit_atom).map(|u| {
-                    let name = self.name(u);
-                    UnitExpr {
-                        span: name.span,
-                        factors: vec![UnitFactor { name, power: 1 }],
-                    }
-                });
+                let unit = c
+                    .opt(Rule::unit_atom)
+                    .map(|u| nodes::atom_unit(self.name(u)));
                 Ok(Expr {
                     kind: ExprKind::Number { value, text, unit },
                     span,
@@ -820,15 +748,6 @@ impl<'d> Lowerer<'d> {
                 what: format!("unexpected expression rule {other:?}"),
             }),
         }
-    }
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 
@@ -871,200 +790,5 @@ mod tests {
         assert_eq!(code_len("a + b  \n  "), 5);
         assert_eq!(code_len("a + b // note\n"), 5);
         assert_eq!(code_len("goal \"http://x\" // c\n  // d\n"), 15);
-    }
-}
-
-/// One token of a flat formula, before precedence is applied.
-enum Tok {
-    Value(Expr),
-    Not(Span),
-    Neg(Span),
-    Cast(UnitExpr),
-    Op(Op, Span),
-}
-
-/// An infix operator.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Or,
-    And,
-    Compare(CompareOp),
-    Arith(ArithOp),
-}
-
-/// Precedence, loosest first; `not` (3) sits between `and` and comparisons.
-fn precedence(op: Op) -> u8 {
-    match op {
-        Op::Or => 1,
-        Op::And => 2,
-        Op::Compare(_) => 4,
-        Op::Arith(ArithOp::Add | ArithOp::Sub) => 5,
-        Op::Arith(ArithOp::Mul | ArithOp::Div) => 6,
-    }
-}
-
-const NOT_PRECEDENCE: u8 = 3;
-
-fn compare_op(s: &str) -> CompareOp {
-    match s {
-        "=" => CompareOp::Eq,
-        "!=" => CompareOp::Ne,
-        "<" => CompareOp::Lt,
-        "<=" => CompareOp::Le,
-        ">" => CompareOp::Gt,
-        _ => CompareOp::Ge,
-    }
-}
-
-fn arith_op(s: &str) -> ArithOp {
-    match s {
-        "+" => ArithOp::Add,
-        "-" => ArithOp::Sub,
-        "*" => ArithOp::Mul,
-        _ => ArithOp::Div,
-    }
-}
-
-/// The longest run of `not` / `-` prefixes, which the climber nests.
-fn longest_prefix_run(toks: &[Tok]) -> usize {
-    let mut longest = 0;
-    let mut run = 0;
-    for t in toks {
-        if matches!(t, Tok::Not(_) | Tok::Neg(_)) {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    longest
-}
-
-/// Precedence climbing over the flat tokens of one `expr`. Operators of one
-/// level become one flat node (`Arith`, `Logic`), so long sums loop instead of
-/// recursing; recursion is bounded by the number of precedence levels and by
-/// the (limited) runs of prefixes.
-struct Climber {
-    toks: std::iter::Peekable<std::vec::IntoIter<Tok>>,
-    span: Span,
-}
-
-impl Climber {
-    fn shape(&self, what: &str) -> Shape {
-        Shape {
-            span: self.span,
-            what: what.to_string(),
-        }
-    }
-
-    fn peek_op(&mut self) -> Option<(Op, Span)> {
-        match self.toks.peek() {
-            Some(Tok::Op(op, s)) => Some((*op, *s)),
-            _ => None,
-        }
-    }
-
-    fn expr(&mut self, min: u8) -> L<Expr> {
-        let mut lhs = self.unary()?;
-        while let Some((op, op_span)) = self.peek_op() {
-            let p = precedence(op);
-            if p < min {
-                break;
-            }
-            match op {
-                Op::Or | Op::And => {
-                    let logic = if op == Op::Or {
-                        LogicOp::Or
-                    } else {
-                        LogicOp::And
-                    };
-                    let mut operands = vec![lhs];
-                    while self.peek_op().is_some_and(|(o, _)| o == op) {
-                        self.toks.next();
-                        operands.push(self.expr(p + 1)?);
-                    }
-                    let span = operands[0].span.to(operands[operands.len() - 1].span);
-                    lhs = Expr {
-                        kind: ExprKind::Logic {
-                            op: logic,
-                            operands,
-                        },
-                        span,
-                    };
-                }
-                Op::Compare(c) => {
-                    self.toks.next();
-                    let rhs = self.expr(p + 1)?;
-                    let span = lhs.span.to(rhs.span);
-                    lhs = Expr {
-                        kind: ExprKind::Compare {
-                            op: c,
-                            op_span,
-                            lhs: Box::new(lhs),
-                            rhs: Box::new(rhs),
-                        },
-                        span,
-                    };
-                }
-                Op::Arith(_) => {
-                    let mut rest = Vec::new();
-                    while let Some((Op::Arith(a), s)) = self.peek_op() {
-                        if precedence(Op::Arith(a)) != p {
-                            break;
-                        }
-                        self.toks.next();
-                        rest.push((a, s, self.expr(p + 1)?));
-                    }
-                    let span = rest
-                        .last()
-                        .map_or(lhs.span, |(_, _, e)| lhs.span.to(e.span));
-                    lhs = Expr {
-                        kind: ExprKind::Arith {
-                            first: Box::new(lhs),
-                            rest,
-                        },
-                        span,
-                    };
-                }
-            }
-        }
-        Ok(lhs)
-    }
-
-    fn unary(&mut self) -> L<Expr> {
-        match self.toks.next() {
-            Some(Tok::Not(s)) => {
-                let inner = self.expr(NOT_PRECEDENCE + 1)?;
-                let span = s.to(inner.span);
-                Ok(Expr {
-                    kind: ExprKind::Not(Box::new(inner)),
-                    span,
-                })
-            }
-            Some(Tok::Neg(s)) => {
-                let inner = self.unary()?;
-                let span = s.to(inner.span);
-                Ok(Expr {
-                    kind: ExprKind::Neg(Box::new(inner)),
-                    span,
-                })
-            }
-            Some(Tok::Value(mut e)) => {
-                while let Some(Tok::Cast(_)) = self.toks.peek() {
-                    if let Some(Tok::Cast(unit)) = self.toks.next() {
-                        let span = e.span.to(unit.span);
-                        e = Expr {
-                            kind: ExprKind::Cast {
-                                expr: Box::new(e),
-                                unit,
-                            },
-                            span,
-                        };
-                    }
-                }
-                Ok(e)
-            }
-            _ => Err(self.shape("expected a value in a formula")),
-        }
     }
 }

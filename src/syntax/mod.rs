@@ -7,7 +7,9 @@
 mod chunk;
 mod errors;
 mod expected;
+mod fast;
 mod lower;
+mod nodes;
 mod parser;
 
 pub use chunk::MAX_NESTING;
@@ -34,7 +36,37 @@ pub fn parse_unit(text: &str) -> Option<ast::UnitExpr> {
 /// Parses one file. Always returns a file (with the items that parsed) and the
 /// diagnostics of the items that did not.
 pub fn parse_file(id: FileId, file: &SourceFile) -> (ast::File, Vec<Diagnostic>) {
+    let parsed = parse_file_with(id, file, Parsers::FastThenPest);
+    (parsed.file, parsed.diagnostics)
+}
+
+/// Which parsers read the items of a file. For tests and measurements only:
+/// both give the same result, which `tests/fast_parser.rs` checks.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parsers {
+    /// The fast path, and pest for each item it does not accept (`parse_file`).
+    FastThenPest,
+    /// pest (and `lower`) for every item: the reference.
+    PestOnly,
+}
+
+/// A parsed file, with the items that pest parsed.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Parsed {
+    pub file: ast::File,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text of each item that was parsed by pest (all of them with
+    /// [`Parsers::PestOnly`]; with the fast path, those it left to pest).
+    pub by_pest: Vec<Span>,
+}
+
+/// [`parse_file`] with a choice of parsers.
+#[doc(hidden)]
+pub fn parse_file_with(id: FileId, file: &SourceFile, parsers: Parsers) -> Parsed {
     let text = &*file.text;
+    let mut by_pest = Vec::new();
     let mut diags = Vec::new();
     let mut items = Vec::new();
     let mut broken = Vec::new();
@@ -65,6 +97,13 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> (ast::File, Vec<Diagnostic>)
             continue;
         }
         let source = &text[c.start..c.end];
+        if parsers == Parsers::FastThenPest
+            && let Some(item) = fast::parse_item(id, c.start, source)
+        {
+            items.push(item);
+            continue;
+        }
+        by_pest.push(Span::new(id, c.start, c.end));
         match KpiParser::parse(Rule::item_only, source) {
             Ok(pairs) => {
                 let mut lowerer = lower::Lowerer::new(id, c.start, &mut diags);
@@ -83,7 +122,11 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> (ast::File, Vec<Diagnostic>)
             }
         }
     }
-    (ast::File { id, items, broken }, diags)
+    Parsed {
+        file: ast::File { id, items, broken },
+        diagnostics: diags,
+        by_pest,
+    }
 }
 
 /// The name an item declares (`kpi NAME ...`), read without the grammar, for

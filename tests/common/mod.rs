@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod fuzz;
+
 use kpic::ast::Date;
 use kpic::diagnostics::codes;
 use kpic::diagnostics::render::{Color, render_human};
