@@ -50,18 +50,23 @@ fn left_to_pest(parsed: &Parsed, text: &str) -> Vec<String> {
     parsed
         .by_pest
         .iter()
-        .map(|s| text[s.start..s.end].to_string())
+        .map(|s| text[s.start()..s.end()].to_string())
         .collect()
 }
 
 /// How many items the fast path read.
 fn read_by_the_fast_path(parsed: &Parsed) -> usize {
-    let by_pest = |at: usize| parsed.by_pest.iter().any(|s| s.start <= at && at < s.end);
+    let by_pest = |at: usize| {
+        parsed
+            .by_pest
+            .iter()
+            .any(|s| s.start() <= at && at < s.end())
+    };
     parsed
         .file
         .items
         .iter()
-        .filter(|item| !by_pest(item.name().span.start))
+        .filter(|item| !by_pest(item.name().span.start()))
         .count()
 }
 

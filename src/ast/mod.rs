@@ -132,7 +132,7 @@ pub struct Role {
 pub struct Source {
     pub name: Name,
     pub title: Option<Text>,
-    pub attrs: Attrs,
+    pub attrs: Box<Attrs>,
     pub span: Span,
 }
 
@@ -150,7 +150,7 @@ pub struct Field {
 pub struct Metric {
     pub name: Name,
     pub title: Option<Text>,
-    pub attrs: Attrs,
+    pub attrs: Box<Attrs>,
     /// Whether it was written in the short `metric name = expr` form.
     pub short_form: bool,
     pub span: Span,
@@ -161,7 +161,7 @@ pub struct Metric {
 pub struct Kpi {
     pub name: Name,
     pub title: Option<Text>,
-    pub attrs: Attrs,
+    pub attrs: Box<Attrs>,
     pub span: Span,
 }
 
@@ -170,7 +170,7 @@ pub struct Kpi {
 pub struct Signal {
     pub name: Name,
     pub title: Option<Text>,
-    pub attrs: Attrs,
+    pub attrs: Box<Attrs>,
     pub span: Span,
 }
 
@@ -179,7 +179,7 @@ pub struct Signal {
 pub struct Objective {
     pub name: Name,
     pub title: Option<Text>,
-    pub attrs: Attrs,
+    pub attrs: Box<Attrs>,
     pub span: Span,
 }
 

@@ -184,7 +184,7 @@ pub fn load(project: &Project) -> Result<SourceMap, UsageError> {
     for f in &project.files {
         let bytes = fs::read(f)
             .map_err(|e| UsageError(format!("cannot read `{}`: {}", f.display(), io_reason(&e))))?;
-        if bytes.len() > u32::MAX as usize {
+        if bytes.len() > kpic::source::MAX_FILE_SIZE {
             return Err(UsageError(format!(
                 "`{}` is larger than 4 GiB",
                 f.display()

@@ -30,8 +30,8 @@ pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap, color: C
         Format::Github => {
             for d in &shown {
                 let file = sources.get(d.primary.span.file);
-                let start = file.line_col(d.primary.span.start);
-                let end = file.line_col(d.primary.span.end);
+                let start = file.line_col(d.primary.span.start());
+                let end = file.line_col(d.primary.span.end());
                 let level = match d.severity {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
@@ -60,12 +60,12 @@ pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap, color: C
 fn diagnostic_json(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
     let label = |l: &kpic::diagnostics::Label| {
         let file = sources.get(l.span.file);
-        let start = file.line_col(l.span.start);
-        let end = file.line_col(l.span.end);
+        let start = file.line_col(l.span.start());
+        let end = file.line_col(l.span.end());
         json!({
             "file": file.name,
-            "start": { "line": start.line, "column": start.column, "offset": l.span.start },
-            "end": { "line": end.line, "column": end.column, "offset": l.span.end },
+            "start": { "line": start.line, "column": start.column, "offset": l.span.start() },
+            "end": { "line": end.line, "column": end.column, "offset": l.span.end() },
             "message": l.message,
         })
     };
@@ -113,8 +113,8 @@ pub fn sarif(models: &[(&[Diagnostic], &SourceMap)]) -> String {
         .collect();
     let location = |l: &kpic::diagnostics::Label, sources: &SourceMap| {
         let file = sources.get(l.span.file);
-        let start = file.line_col(l.span.start);
-        let end = file.line_col(l.span.end);
+        let start = file.line_col(l.span.start());
+        let end = file.line_col(l.span.end());
         json!({
             "physicalLocation": {
                 "artifactLocation": { "uri": file.name.replace('\\', "/") },
@@ -123,8 +123,8 @@ pub fn sarif(models: &[(&[Diagnostic], &SourceMap)]) -> String {
                     "startColumn": start.column,
                     "endLine": end.line,
                     "endColumn": end.column,
-                    "charOffset": l.span.start,
-                    "charLength": l.span.end - l.span.start,
+                    "charOffset": l.span.start(),
+                    "charLength": l.span.end() - l.span.start(),
                 },
             },
             "message": { "text": if l.message.is_empty() { "here".to_string() } else { l.message.clone() } },

@@ -113,13 +113,13 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
         (
             a.primary.span.file,
-            a.primary.span.start,
+            a.primary.span.start(),
             a.code.code,
             &a.message,
         )
             .cmp(&(
                 b.primary.span.file,
-                b.primary.span.start,
+                b.primary.span.start(),
                 b.code.code,
                 &b.message,
             ))
@@ -177,7 +177,7 @@ pub fn spans_are_valid(diag: &Diagnostic, sources: &SourceMap) -> bool {
         .chain(&diag.secondary)
         .all(|l| {
             (l.span.file.0 as usize) < sources.len()
-                && l.span.start <= l.span.end
-                && l.span.end <= sources.get(l.span.file).text.len()
+                && l.span.start() <= l.span.end()
+                && l.span.end() <= sources.get(l.span.file).text.len()
         })
 }

@@ -52,8 +52,8 @@ fn has_long_line(diag: &Diagnostic, sources: &SourceMap) -> bool {
         .any(|l| {
             let file = sources.get(l.span.file);
             let text = &*file.text;
-            let start = file.clamp(l.span.start);
-            let end = file.clamp(l.span.end.max(start));
+            let start = file.clamp(l.span.start());
+            let end = file.clamp(l.span.end().max(start));
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
             line_end - line_start > MAX_EXCERPT_LINE
@@ -64,7 +64,7 @@ fn has_long_line(diag: &Diagnostic, sources: &SourceMap) -> bool {
 fn render_compact(diag: &Diagnostic, sources: &SourceMap) -> String {
     let at = |l: &Label| {
         let file = sources.get(l.span.file);
-        let lc = file.line_col(l.span.start);
+        let lc = file.line_col(l.span.start());
         format!("{}:{}:{}", file.name, lc.line, lc.column)
     };
     let mut out = format!(
@@ -182,10 +182,10 @@ impl Report {
     fn build(diag: &Diagnostic, sources: &SourceMap) -> Report {
         let file = diag.primary.span.file;
         let f = sources.get(file);
-        let primary_line = f.line_col(diag.primary.span.start).line;
+        let primary_line = f.line_col(diag.primary.span.start()).line;
         let near = |l: &Label| {
             l.span.file == file
-                && f.line_col(l.span.start).line.abs_diff(primary_line) <= NEAR_LINES
+                && f.line_col(l.span.start()).line.abs_diff(primary_line) <= NEAR_LINES
         };
         let mut here: Vec<&Label> = vec![&diag.primary];
         let mut related = Vec::new();
@@ -238,8 +238,8 @@ impl Report {
 /// last character, which miette can draw.
 fn label_range(label: &Label, sources: &SourceMap) -> (usize, usize) {
     let file = sources.get(label.span.file);
-    let mut start = file.clamp(label.span.start);
-    let end = file.clamp(label.span.end.max(start));
+    let mut start = file.clamp(label.span.start());
+    let end = file.clamp(label.span.end().max(start));
     if start == end && end == file.text.len() && end > 0 {
         start = file.clamp(end - 1);
         while start > 0 && file.text[start..].starts_with(['\n', '\r']) {

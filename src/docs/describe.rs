@@ -190,8 +190,8 @@ pub fn health(a: &Analysis, limits: &Limits) -> Vec<LevelHealth> {
             kpis.iter().any(|&k| {
                 let s = m.kpis[k].span;
                 d.primary.span.file == s.file
-                    && s.start <= d.primary.span.start
-                    && d.primary.span.end <= s.end
+                    && s.start() <= d.primary.span.start()
+                    && d.primary.span.end() <= s.end()
             })
         };
         let count = |sev: Severity| {

@@ -436,7 +436,7 @@ fn health(cx: &Ctx, sources: &SourceMap, levels: &[describe::LevelHealth]) -> He
                     .iter()
                     .find(|(id, _)| *id == span.file)
                     .map_or(String::new(), |(_, f)| {
-                        format!("{}:{}", f.name, f.line_col(span.start).line)
+                        format!("{}:{}", f.name, f.line_col(span.start()).line)
                     });
                 Finding {
                     severity: lang.word(d.severity.as_str()),

@@ -21,7 +21,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn loc(&self, span: Span) -> Value {
         let file = self.sources.get(span.file);
-        let lc = file.line_col(span.start);
+        let lc = file.line_col(span.start());
         json!({ "file": file.name, "line": lc.line, "column": lc.column })
     }
 

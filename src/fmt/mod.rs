@@ -203,7 +203,7 @@ impl<'a> Layout<'a> {
                     };
                     let names: Vec<&str> = path.iter().map(|n| n.text.as_str()).collect();
                     self.push(
-                        (first.span.start, last.span.end),
+                        (first.span.start(), last.span.end()),
                         INDENT,
                         names.join(" -> "),
                         String::new(),
@@ -217,7 +217,13 @@ impl<'a> Layout<'a> {
     }
 
     fn one_liner(&mut self, span: Span, head: String, tail: String, kind: OneLine) {
-        self.push((span.start, span.end), "", head, tail, Role::OneLiner(kind));
+        self.push(
+            (span.start(), span.end()),
+            "",
+            head,
+            tail,
+            Role::OneLiner(kind),
+        );
     }
 
     /// Pushes `KEYWORD name "Title" {`.
@@ -228,7 +234,7 @@ impl<'a> Layout<'a> {
         title: Option<&ast::Text>,
         span: Span,
     ) {
-        let after = title.map_or(name.span.end, |t| t.span.end);
+        let after = title.map_or(name.span.end(), |t| t.span.end());
         let open = self.open_brace(after).unwrap_or(after);
         let mut head = keyword_and_name.to_string();
         if let Some(t) = title {
@@ -236,12 +242,12 @@ impl<'a> Layout<'a> {
             head.push_str(self.slice(t.span));
         }
         head.push_str(" {");
-        self.push((span.start, open), "", head, String::new(), Role::Header);
+        self.push((span.start(), open), "", head, String::new(), Role::Header);
     }
 
     fn close(&mut self, span: Span) {
-        let at = span.end.saturating_sub(1).max(span.start);
-        self.push((at, span.end), "", "}".into(), String::new(), Role::Close);
+        let at = span.end().saturating_sub(1).max(span.start());
+        self.push((at, span.end()), "", "}".into(), String::new(), Role::Close);
     }
 
     /// The offset after the `{` that follows `from`, skipping spaces and comments.
@@ -280,7 +286,7 @@ impl<'a> Layout<'a> {
             .unwrap_or(0);
         for (kind, at) in &attrs.written {
             let (keyword, value) = self.attribute(*kind, *at, attrs, field_width);
-            self.push((at.start, at.end), INDENT, keyword, value, Role::Inner);
+            self.push((at.start(), at.end()), INDENT, keyword, value, Role::Inner);
         }
         let width = self.lines[first..]
             .iter()
@@ -302,7 +308,7 @@ impl<'a> Layout<'a> {
         a: &Attrs,
         field_width: usize,
     ) -> (String, String) {
-        let inside = |s: Span| s.start >= at.start && s.end <= at.end;
+        let inside = |s: Span| s.start() >= at.start() && s.end() <= at.end();
         let kw = kind.keyword().to_string();
         let name = |n: &Option<ast::Name>| n.as_ref().map(|n| n.text.clone()).unwrap_or_default();
         let text = |t: &Option<ast::Text>| {

@@ -140,7 +140,7 @@ fn cycle_diagnostic(m: &Model, g: &ChainGraph, cycle: &[usize]) -> Diagnostic {
         .collect();
     let last = steps
         .iter()
-        .max_by_key(|e| (e.span.file, e.span.start))
+        .max_by_key(|e| (e.span.file, e.span.start()))
         .copied();
     let Some(last) = last else {
         return Diagnostic::new(

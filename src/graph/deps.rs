@@ -150,7 +150,7 @@ fn cycle_diagnostic(m: &Model, g: &FormulaGraph, cycle: &[usize]) -> Diagnostic 
     // The primary label goes on the last use in source order, which closes the cycle.
     let last = steps
         .iter()
-        .max_by_key(|(_, _, s)| (s.file, s.start))
+        .max_by_key(|(_, _, s)| (s.file, s.start()))
         .copied()
         .unwrap_or(steps[0]);
     let message = if cycle.len() == 1 {

@@ -98,8 +98,8 @@ pub fn apply(diags: &mut [Diagnostic], config: &LintConfig, m: &Model) {
         let allowed = allows.iter().any(|(scope, code)| {
             *code == d.code.code
                 && scope.file == span.file
-                && scope.start <= span.start
-                && span.end <= scope.end
+                && scope.start() <= span.start()
+                && span.end() <= scope.end()
         });
         if allowed {
             d.severity = Severity::Allow;

@@ -15,8 +15,8 @@ pub fn position(file: &SourceFile, offset: usize) -> Position {
 
 pub fn range(file: &SourceFile, span: Span) -> Range {
     Range::new(
-        position(file, span.start),
-        position(file, span.end.max(span.start)),
+        position(file, span.start()),
+        position(file, span.end().max(span.start())),
     )
 }
 

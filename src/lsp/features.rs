@@ -213,7 +213,7 @@ fn expression_at(s: &Snapshot, file: FileId, offset: usize) -> Option<&Expr> {
         .map(|x| &x.attrs)
         .chain(m.kpis.iter().map(|x| &x.attrs))
         .filter_map(|a| a.formula.as_ref());
-    let contains = |sp: Span| sp.file == file && sp.start <= offset && offset <= sp.end;
+    let contains = |sp: Span| sp.file == file && sp.start() <= offset && offset <= sp.end();
     let root = formulas.map(|f| &f.value).find(|e| contains(e.span))?;
     let mut best = root;
     root.walk(|e| {

@@ -88,7 +88,7 @@ impl Index {
             }
         }
         let mut occurrences = b.out;
-        occurrences.sort_by_key(|o| (o.span.file, o.span.start));
+        occurrences.sort_by_key(|o| (o.span.file, o.span.start()));
         Index { occurrences }
     }
 
@@ -96,12 +96,12 @@ impl Index {
     pub fn at(&self, file: FileId, offset: usize) -> Option<&Occurrence> {
         let i = self
             .occurrences
-            .partition_point(|o| (o.span.file, o.span.start) <= (file, offset));
+            .partition_point(|o| (o.span.file, o.span.start()) <= (file, offset));
         self.occurrences[..i]
             .iter()
             .rev()
             .take(2)
-            .find(|o| o.span.file == file && o.span.start <= offset && offset <= o.span.end)
+            .find(|o| o.span.file == file && o.span.start() <= offset && offset <= o.span.end())
     }
 
     /// Every occurrence of a target.

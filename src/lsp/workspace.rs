@@ -83,7 +83,11 @@ impl Snapshot {
     /// The document and the byte range in it of a span of the analysis.
     pub fn place(&self, span: Span) -> Option<(usize, usize, usize)> {
         let &(doc, start) = self.segments.get(&span.file)?;
-        Some((doc, start + span.start, start + span.end.max(span.start)))
+        Some((
+            doc,
+            start + span.start(),
+            start + span.end().max(span.start()),
+        ))
     }
 
     /// The protocol range of a span, in its document.
@@ -419,7 +423,7 @@ mod tests {
         for (a, b) in whole.diagnostics.iter().zip(&snap.analysis.diagnostics) {
             let (_, start, end) = snap.place(b.primary.span).unwrap_or_default();
             assert_eq!(
-                (a.primary.span.start, a.primary.span.end),
+                (a.primary.span.start(), a.primary.span.end()),
                 (start, end),
                 "{}",
                 a.message

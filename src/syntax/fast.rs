@@ -549,7 +549,7 @@ impl<'s> Parser<'s> {
                 if self.byte(b'=').is_some() {
                     self.skip();
                     let e = self.expr()?;
-                    let mut attrs = Attrs::default();
+                    let mut attrs = Box::<Attrs>::default();
                     nodes::store(&mut attrs, e.span, AttrValue::Formula(e));
                     return Some(Item::Metric(Metric {
                         name,
@@ -646,16 +646,16 @@ impl<'s> Parser<'s> {
     }
 
     /// `string? ~ block`.
-    fn title_and_block(&mut self) -> Option<(Option<Text>, Attrs)> {
+    fn title_and_block(&mut self) -> Option<(Option<Text>, Box<Attrs>)> {
         let title = self.opt_string()?;
         self.skip();
         Some((title, self.block()?))
     }
 
     /// `block`: `{`, attributes, `}`.
-    fn block(&mut self) -> Option<Attrs> {
+    fn block(&mut self) -> Option<Box<Attrs>> {
         self.byte(b'{')?;
-        let mut attrs = Attrs::default();
+        let mut attrs = Box::<Attrs>::default();
         loop {
             self.skip();
             if self.byte(b'}').is_some() {

@@ -144,7 +144,7 @@ impl<'d> Lowerer<'d> {
                 let name = self.name(c.next(Rule::ident)?);
                 if c.opt(Rule::equals).is_some() {
                     let e = self.expr(c.next(Rule::expr)?)?;
-                    let mut attrs = Attrs::default();
+                    let mut attrs = Box::<Attrs>::default();
                     nodes::store(&mut attrs, e.span, AttrValue::Formula(e));
                     Ok(Item::Metric(Metric {
                         name,
@@ -413,8 +413,8 @@ impl<'d> Lowerer<'d> {
         })
     }
 
-    fn block(&mut self, pair: Pair<'_, Rule>) -> L<Attrs> {
-        let mut attrs = Attrs::default();
+    fn block(&mut self, pair: Pair<'_, Rule>) -> L<Box<Attrs>> {
+        let mut attrs = Box::<Attrs>::default();
         let mut c = self.cursor(pair);
         c.next(Rule::block_open)?;
         while let Some(rule) = c.peek_rule() {
