@@ -15,6 +15,7 @@ pub mod graph;
 pub mod lints;
 pub mod lsp;
 pub mod model;
+mod parallel;
 pub mod resolve;
 pub mod source;
 pub mod syntax;
@@ -22,11 +23,11 @@ pub mod targets;
 pub mod units;
 
 use ast::Date;
-use diagnostics::{Diagnostic, codes};
+use diagnostics::Diagnostic;
 use graph::{ChainGraph, FormulaGraph};
 use lints::LintConfig;
 use model::Model;
-use source::{SourceMap, Span};
+use source::SourceMap;
 use targets::Goals;
 use units::Typing;
 
@@ -71,21 +72,7 @@ impl Analysis {
 
 /// Parses and checks all files of one model.
 pub fn analyze(sources: &SourceMap, options: &Options) -> Analysis {
-    let mut diags = Vec::new();
-    let mut files = Vec::with_capacity(sources.len());
-    for (id, file) in sources.iter() {
-        if let Some(at) = file.invalid_utf8 {
-            let end = file.clamp(at + 1).max(at.min(file.text.len()));
-            diags.push(
-                Diagnostic::new(&codes::NOT_UTF8, format!("`{}` is not UTF-8 text", file.name), Span::new(id, at.min(file.text.len()), end), "this byte is not UTF-8")
-                    .with_help("Save the file as UTF-8 (every editor can); kpic reads .kpi files only as UTF-8 text."),
-            );
-            continue;
-        }
-        let (ast, d) = syntax::parse_file(id, file);
-        files.push(ast);
-        diags.extend(d);
-    }
+    let (files, diags) = syntax::parse_all(sources);
     check_parsed(files, diags, options)
 }
 
@@ -101,7 +88,7 @@ pub fn check_parsed(
     // Two independent halves, run on two threads: formulas, units and targets
     // on one; chains and the method lints on the other. Their diagnostics are
     // appended in that fixed order, the order of a sequential run.
-    let ((formulas, typing, goals, mut first), (chains, mut second)) = both(
+    let ((formulas, typing, goals, mut first), (chains, mut second)) = parallel::both(
         || {
             let mut d = Vec::new();
             let formulas = graph::check_formula_dependencies(&model, &mut d);
@@ -128,30 +115,6 @@ pub fn check_parsed(
         chains,
         diagnostics: diags,
     }
-}
-
-/// Runs `a` on a second thread and `b` on this one and returns both results;
-/// runs them one after the other when no thread can be started.
-fn both<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
-    let a = std::sync::Mutex::new(Some(a));
-    let run_a = || a.lock().ok().and_then(|mut f| f.take()).map(|f| f());
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, run_a);
-        let b = b();
-        let a = match spawned {
-            Ok(handle) => match handle.join() {
-                Ok(a) => a,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => None,
-        };
-        match a.or_else(run_a) {
-            Some(a) => (a, b),
-            None => unreachable!("`a` runs exactly once, on the thread or here"),
-        }
-    })
 }
 
 /// The stack of every thread that checks: checking recurses only as deep as

@@ -7,6 +7,12 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
+// A model of thousands of KPIs is hundreds of thousands of small allocations;
+// mimalloc makes them (and the page faults behind them) about twice as cheap
+// as the system allocator (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::args::Cli::parse();
     // See `STACK_SIZE`: a generous stack keeps debug builds safe too.

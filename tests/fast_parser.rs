@@ -467,3 +467,52 @@ fn token_soups_parse_alike() {
     let strategy = prop::collection::vec(prop::sample::select(TOKENS), 0..120);
     run(1500, strategy, |tokens| tokens.join(" ").into_bytes());
 }
+
+/// `parse_all` parses the items of all files on two threads, cutting the
+/// work in the middle of a file; the result must be what parsing each file
+/// on its own gives, including files that do not parse, are empty or are not
+/// UTF-8, and the diagnostics in the same order.
+#[test]
+fn parsing_on_two_threads_gives_what_parsing_file_by_file_gives() {
+    use kpic::source::SourceMap;
+    let mut map = SourceMap::new();
+    let mut model = model_gen::model(300, 5);
+    model.insert(2, ("empty.kpi".into(), "// nothing here\n".into()));
+    model.push((
+        "broken.kpi".into(),
+        "kpi a {\n  goal\n}\nrole r \"R\"\nmetric m = (1 +\n".into(),
+    ));
+    for (name, text) in &model {
+        map.add(SourceFile::new(name.clone(), text.clone()));
+    }
+    map.add(SourceFile::from_bytes(
+        "binary.kpi",
+        b"role r \"\xff\"\n".to_vec(),
+    ));
+    map.add(SourceFile::new("one.kpi", "role only \"One\"\n"));
+    map.add(SourceFile::new("last.kpi", "  \n"));
+    let (files, diags) = kpic::syntax::parse_all(&map);
+
+    let mut expected_files = Vec::new();
+    let mut expected_diags = Vec::new();
+    for (id, file) in map.iter() {
+        if file.invalid_utf8.is_some() {
+            continue;
+        }
+        let (f, d) = kpic::syntax::parse_file(id, file);
+        expected_files.push(f);
+        expected_diags.extend(d);
+    }
+    assert_eq!(files.len(), expected_files.len());
+    for (a, b) in files.iter().zip(&expected_files) {
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "file {:?}", a.id);
+    }
+    let codes: Vec<_> = diags.iter().map(|d| d.code.code).collect();
+    assert!(codes.contains(&"KPI008"), "{codes:?}");
+    let without_utf8: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code.code != "KPI008")
+        .cloned()
+        .collect();
+    assert_eq!(without_utf8, expected_diags);
+}

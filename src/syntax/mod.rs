@@ -17,7 +17,7 @@ pub use expected::{ATTRIBUTE_KEYWORDS, ITEM_KEYWORDS};
 
 use crate::ast;
 use crate::diagnostics::{Diagnostic, codes};
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 use parser::{KpiParser, Rule};
 use pest::Parser;
 
@@ -66,66 +66,175 @@ pub struct Parsed {
 #[doc(hidden)]
 pub fn parse_file_with(id: FileId, file: &SourceFile, parsers: Parsers) -> Parsed {
     let text = &*file.text;
-    let mut by_pest = Vec::new();
-    let mut diags = Vec::new();
-    let mut items = Vec::new();
-    let mut broken = Vec::new();
+    let mut out = Parsed::empty(id);
     let chunks = chunk::split(text);
-    if chunks.is_empty() {
-        diags.push(
-            Diagnostic::new(
-                &codes::EMPTY_FILE,
-                format!("`{}` declares nothing", file.name),
-                Span::new(id, 0, 0),
-                if text.trim().is_empty() { "the file is empty" } else { "the file holds only comments" },
-            )
-            .with_help("Add declarations such as `kpi`, `metric` or `source`, or remove the file from the model."),
-        );
+    out.diagnostics.extend(empty_file(id, file, &chunks));
+    out.file.items.reserve_exact(chunks.len());
+    for c in &chunks {
+        parse_chunk(id, text, c, parsers, &mut out);
     }
-    for c in chunks {
-        if c.max_nesting > MAX_NESTING {
-            diags.push(
-                Diagnostic::new(
-                    &codes::TOO_DEEP,
-                    format!("parentheses are nested {} deep; kpic accepts at most {MAX_NESTING}", c.max_nesting),
-                    Span::new(id, c.deepest_at, c.deepest_at + 1),
-                    "nested too deep here",
-                )
-                .with_help("Split the formula into metrics: give an inner part a name with `metric name = ...` and use that name."),
-            );
-            broken.extend(declared_name(id, text, &c));
+    out
+}
+
+/// Parses every file of a model, in the order of the map; a file that is not
+/// UTF-8 is reported (KPI008) and not parsed. Items are independent, so the
+/// items of all files are parsed on two threads, each taking about half of
+/// the bytes; the result is the same as parsing file by file.
+pub fn parse_all(sources: &SourceMap) -> (Vec<ast::File>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    // Every item of every file, with the index of its file in `files`.
+    let mut files = Vec::with_capacity(sources.len());
+    let mut jobs: Vec<(usize, chunk::Chunk)> = Vec::new();
+    for (id, file) in sources.iter() {
+        if let Some(at) = file.invalid_utf8 {
+            diags.push(not_utf8(id, file, at));
             continue;
         }
-        let source = &text[c.start..c.end];
-        if parsers == Parsers::FastThenPest
-            && let Some(item) = fast::parse_item(id, c.start, source)
-        {
-            items.push(item);
-            continue;
+        let chunks = chunk::split(&file.text);
+        let empty = empty_file(id, file, &chunks);
+        jobs.extend(chunks.into_iter().map(|c| (files.len(), c)));
+        files.push((id, file, empty));
+    }
+    let total: usize = jobs.iter().map(|(_, c)| c.end - c.start).sum();
+    let mut half = 0;
+    let middle = jobs
+        .iter()
+        .position(|(_, c)| {
+            half += c.end - c.start;
+            half > total / 2
+        })
+        .unwrap_or(jobs.len());
+    let (first, second) = jobs.split_at(middle);
+    let parse = |jobs: &[(usize, chunk::Chunk)]| {
+        let mut parts: Vec<Parsed> = Vec::new();
+        for (f, c) in jobs {
+            let (id, file, _) = &files[*f];
+            let id = *id;
+            if parts.last().is_none_or(|p| p.file.id != id) {
+                parts.push(Parsed::empty(id));
+            }
+            if let Some(part) = parts.last_mut() {
+                parse_chunk(id, &file.text, c, Parsers::FastThenPest, part);
+            }
         }
-        by_pest.push(Span::new(id, c.start, c.end));
-        match KpiParser::parse(Rule::item_only, source) {
-            Ok(pairs) => {
-                let mut lowerer = lower::Lowerer::new(id, c.start, &mut diags);
-                for pair in pairs {
-                    if pair.as_rule() == Rule::EOI {
-                        continue;
-                    }
-                    if let Some(item) = lowerer.item(pair) {
-                        items.push(item);
-                    }
+        parts
+    };
+    let (a, b) = crate::parallel::both(|| parse(first), || parse(second));
+    // Join the parts of each file (a file may be cut between the halves),
+    // in order; files with no items still get their (empty) `File`.
+    let mut parts = a.into_iter().chain(b).peekable();
+    let mut out = Vec::with_capacity(files.len());
+    for (id, _, empty) in files {
+        diags.extend(empty);
+        let mut file = ast::File {
+            id,
+            items: Vec::new(),
+            broken: Vec::new(),
+        };
+        while let Some(part) = parts.next_if(|p| p.file.id == id) {
+            if file.items.is_empty() {
+                file.items = part.file.items;
+            } else {
+                file.items.extend(part.file.items);
+            }
+            file.broken.extend(part.file.broken);
+            diags.extend(part.diagnostics);
+        }
+        out.push(file);
+    }
+    (out, diags)
+}
+
+impl Parsed {
+    fn empty(id: FileId) -> Parsed {
+        Parsed {
+            file: ast::File {
+                id,
+                items: Vec::new(),
+                broken: Vec::new(),
+            },
+            diagnostics: Vec::new(),
+            by_pest: Vec::new(),
+        }
+    }
+}
+
+/// KPI008 for a file that is not UTF-8 text (`at`: its first bad byte).
+fn not_utf8(id: FileId, file: &SourceFile, at: usize) -> Diagnostic {
+    let start = at.min(file.text.len());
+    let end = file.clamp(at + 1).max(start);
+    Diagnostic::new(
+        &codes::NOT_UTF8,
+        format!("`{}` is not UTF-8 text", file.name),
+        Span::new(id, start, end),
+        "this byte is not UTF-8",
+    )
+    .with_help(
+        "Save the file as UTF-8 (every editor can); kpic reads .kpi files only as UTF-8 text.",
+    )
+}
+
+/// KPI009 when a file declares nothing.
+fn empty_file(id: FileId, file: &SourceFile, chunks: &[chunk::Chunk]) -> Option<Diagnostic> {
+    let label = if file.text.trim().is_empty() {
+        "the file is empty"
+    } else {
+        "the file holds only comments"
+    };
+    chunks.is_empty().then(|| {
+        Diagnostic::new(
+            &codes::EMPTY_FILE,
+            format!("`{}` declares nothing", file.name),
+            Span::new(id, 0, 0),
+            label,
+        )
+        .with_help(
+            "Add declarations such as `kpi`, `metric` or `source`, or remove the file from the model.",
+        )
+    })
+}
+
+/// Parses one item: with the fast path first when asked, else (or when the
+/// fast path does not accept it) with pest, whose errors are reported.
+fn parse_chunk(id: FileId, text: &str, c: &chunk::Chunk, parsers: Parsers, out: &mut Parsed) {
+    if c.max_nesting > MAX_NESTING {
+        out.diagnostics.push(
+            Diagnostic::new(
+                &codes::TOO_DEEP,
+                format!("parentheses are nested {} deep; kpic accepts at most {MAX_NESTING}", c.max_nesting),
+                Span::new(id, c.deepest_at, c.deepest_at + 1),
+                "nested too deep here",
+            )
+            .with_help("Split the formula into metrics: give an inner part a name with `metric name = ...` and use that name."),
+        );
+        out.file.broken.extend(declared_name(id, text, c));
+        return;
+    }
+    let source = &text[c.start..c.end];
+    if parsers == Parsers::FastThenPest
+        && let Some(item) = fast::parse_item(id, c.start, source)
+    {
+        out.file.items.push(item);
+        return;
+    }
+    out.by_pest.push(Span::new(id, c.start, c.end));
+    match KpiParser::parse(Rule::item_only, source) {
+        Ok(pairs) => {
+            let mut lowerer = lower::Lowerer::new(id, c.start, &mut out.diagnostics);
+            for pair in pairs {
+                if pair.as_rule() == Rule::EOI {
+                    continue;
+                }
+                if let Some(item) = lowerer.item(pair) {
+                    out.file.items.push(item);
                 }
             }
-            Err(err) => {
-                diags.push(errors::syntax_error(id, text, &c, &err));
-                broken.extend(declared_name(id, text, &c));
-            }
         }
-    }
-    Parsed {
-        file: ast::File { id, items, broken },
-        diagnostics: diags,
-        by_pest,
+        Err(err) => {
+            out.diagnostics
+                .push(errors::syntax_error(id, text, c, &err));
+            out.file.broken.extend(declared_name(id, text, c));
+        }
     }
 }
 
