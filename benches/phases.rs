@@ -42,11 +42,20 @@ fn timed<T>(what: &str, bytes: usize, f: impl FnOnce() -> T) -> T {
     let result = f();
     let secs = start.elapsed().as_secs_f64();
     say!(
-        "{what:<28} {:>9.1} ms {:>9.1} MB/s",
+        "{what:<28} {:>9.1} ms {:>9.1} MB/s {:>8} MB resident",
         secs * 1e3,
-        bytes as f64 / secs / 1e6
+        bytes as f64 / secs / 1e6,
+        resident_mb().map_or("-".to_string(), |mb| mb.to_string())
     );
     result
+}
+
+/// The memory the process holds now (Linux only).
+fn resident_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 fn main() {

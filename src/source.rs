@@ -88,15 +88,16 @@ pub struct LineCol {
 pub struct SourceFile {
     /// The path as the user gave it (or as found under a directory).
     pub name: String,
-    /// The text, without a leading byte-order mark (shared with the renderer).
-    pub text: Arc<str>,
+    /// The text, without a leading byte-order mark. An `Arc<String>`, so that
+    /// loading a file never copies its text and a clone is cheap.
+    pub text: Arc<String>,
     /// Whether the file on disk started with a UTF-8 byte-order mark.
     pub had_bom: bool,
     /// Byte offset of the first byte that is not UTF-8, when the file on disk
     /// was not valid text (`text` then holds a lossy copy).
     pub invalid_utf8: Option<usize>,
-    /// Byte offset of the first character of every line.
-    line_starts: Vec<usize>,
+    /// Byte offset of the first character of every line (as in a [`Span`]).
+    line_starts: Vec<u32>,
 }
 
 impl SourceFile {
@@ -109,15 +110,15 @@ impl SourceFile {
         }
         // A line ends at `\n`, or at a `\r` not followed by `\n` (old Mac files).
         let bytes = text.as_bytes();
-        let line_starts = std::iter::once(0)
-            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
-                let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-                ends.then_some(i + 1)
-            }))
-            .collect();
+        let mut line_starts = Vec::with_capacity(1 + bytes.iter().filter(|&&b| b == b'\n').count());
+        line_starts.push(0);
+        line_starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
+            let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            ends.then_some(offset(i + 1))
+        }));
         SourceFile {
             name: name.into(),
-            text: Arc::from(text),
+            text: Arc::new(text),
             had_bom,
             invalid_utf8: None,
             line_starts,
@@ -144,11 +145,11 @@ impl SourceFile {
     /// Offsets past the end are clamped to the end of the file.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset);
-        let line = match self.line_starts.binary_search(&offset) {
+        let line = match self.line_starts.binary_search(&self::offset(offset)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = self.line_start(line);
         let column = self.text[start..offset]
             .chars()
             .filter(|&c| c != '\r')
@@ -164,16 +165,17 @@ impl SourceFile {
     pub fn utf16_position(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
         let lc = self.line_col(offset);
-        let start = self.line_starts[lc.line - 1];
+        let start = self.line_start(lc.line - 1);
         let col = self.text[start..offset].encode_utf16().count();
         (lc.line - 1, col)
     }
 
     /// The byte offset of a 0-based line and UTF-16 column (clamped to the line).
     pub fn offset_of_utf16(&self, line: usize, col: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line) else {
+        if line >= self.line_starts.len() {
             return self.text.len();
-        };
+        }
+        let start = self.line_start(line);
         let end = self.line_end(line);
         let mut units = 0;
         for (i, c) in self.text[start..end].char_indices() {
@@ -190,9 +192,9 @@ impl SourceFile {
         let end = self
             .line_starts
             .get(line + 1)
-            .map(|&s| s - 1)
+            .map(|&s| s as usize - 1)
             .unwrap_or(self.text.len());
-        let start = self.line_starts[line];
+        let start = self.line_start(line);
         if end > start && self.text.as_bytes()[end - 1] == b'\r' {
             end - 1
         } else {
@@ -207,9 +209,13 @@ impl SourceFile {
         let end = self
             .line_starts
             .get(last + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        self.line_starts[first]..end
+            .map_or(self.text.len(), |&s| s as usize);
+        self.line_start(first)..end
+    }
+
+    /// The byte offset of the start of a 0-based line that exists.
+    fn line_start(&self, line: usize) -> usize {
+        self.line_starts[line] as usize
     }
 
     /// Number of lines (a file without a final newline still counts its last line).

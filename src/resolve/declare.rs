@@ -30,6 +30,7 @@ fn reserved(name: &ast::Name, words: &[&str], what: &str) -> Option<Diagnostic> 
 
 pub fn declare(files: Vec<ast::File>, diags: &mut Vec<Diagnostic>) -> Model {
     let mut m = Model::default();
+    reserve(&mut m, &files);
     for file in files {
         m.broken.extend(file.broken.into_iter().map(|n| n.text));
         for item in file.items {
@@ -96,6 +97,38 @@ pub fn declare(files: Vec<ast::File>, diags: &mut Vec<Diagnostic>) -> Model {
         }
     }
     m
+}
+
+/// Makes room for exactly the items of every kind, so that the model's lists
+/// never grow (and leave a copy behind) while items move in.
+fn reserve(m: &mut Model, files: &[ast::File]) {
+    let mut counts = [0usize; 9];
+    for item in files.iter().flat_map(|f| &f.items) {
+        counts[match item {
+            Item::Unit(_) => 0,
+            Item::Role(_) => 1,
+            Item::Source(_) => 2,
+            Item::Metric(_) => 3,
+            Item::Kpi(_) => 4,
+            Item::Target(_) => 5,
+            Item::Objective(_) => 6,
+            Item::Signal(_) => 7,
+            Item::Chain(_) => 8,
+        }] += 1;
+    }
+    let [units, roles, sources, metrics, kpis, targets, objectives, signals, chains] = counts;
+    m.units.reserve_exact(units);
+    m.roles.reserve_exact(roles);
+    m.sources.reserve_exact(sources);
+    m.fields.reserve_exact(sources);
+    m.metrics.reserve_exact(metrics);
+    m.kpis.reserve_exact(kpis);
+    m.targets.reserve_exact(targets);
+    m.objectives.reserve_exact(objectives);
+    m.signals.reserve_exact(signals);
+    m.chains.reserve_exact(chains);
+    m.unit_names.reserve(units);
+    m.symbols.reserve(counts.iter().sum::<usize>() - units - targets);
 }
 
 fn duplicate(again: &ast::Name, first: &ast::Name, what: &str) -> Diagnostic {

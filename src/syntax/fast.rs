@@ -389,6 +389,7 @@ impl<'s> Parser<'s> {
             }
             factors.push(self.unit_factor(sign)?);
         }
+        factors.shrink_to_fit();
         Some(UnitExpr {
             factors,
             span: self.since(start),
@@ -632,8 +633,10 @@ impl<'s> Parser<'s> {
                         self.skip();
                         steps.push(self.ident()?);
                     }
+                    steps.shrink_to_fit();
                     paths.push(steps);
                 }
+                paths.shrink_to_fit();
                 Some(Item::Chain(Chain {
                     name,
                     title,
@@ -659,6 +662,7 @@ impl<'s> Parser<'s> {
         loop {
             self.skip();
             if self.byte(b'}').is_some() {
+                nodes::finish_block(&mut attrs);
                 return Some(attrs);
             }
             self.attribute(&mut attrs)?;
@@ -753,6 +757,7 @@ impl<'s> Parser<'s> {
                 if steps.is_empty() {
                     return None;
                 }
+                steps.shrink_to_fit();
                 AttrValue::Bands(first, steps)
             }
             AttrKind::Action => {
@@ -1005,6 +1010,7 @@ impl<'s> Parser<'s> {
                 args.push(self.expr()?);
             }
         }
+        args.shrink_to_fit();
         let filter = if self.kw("where").is_some() {
             self.skip();
             Some(Box::new(self.expr()?))

@@ -425,6 +425,7 @@ impl<'d> Lowerer<'d> {
             self.attribute(&mut attrs, p)?;
         }
         c.next(Rule::block_close)?;
+        nodes::finish_block(&mut attrs);
         Ok(attrs)
     }
 

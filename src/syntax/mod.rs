@@ -107,11 +107,14 @@ pub fn parse_all(sources: &SourceMap) -> (Vec<ast::File>, Vec<Diagnostic>) {
     let (first, second) = jobs.split_at(middle);
     let parse = |jobs: &[(usize, chunk::Chunk)]| {
         let mut parts: Vec<Parsed> = Vec::new();
-        for (f, c) in jobs {
+        for (i, (f, c)) in jobs.iter().enumerate() {
             let (id, file, _) = &files[*f];
             let id = *id;
             if parts.last().is_none_or(|p| p.file.id != id) {
-                parts.push(Parsed::empty(id));
+                let mut part = Parsed::empty(id);
+                let items = jobs[i..].iter().take_while(|(g, _)| g == f).count();
+                part.file.items.reserve_exact(items);
+                parts.push(part);
             }
             if let Some(part) = parts.last_mut() {
                 parse_chunk(id, &file.text, c, Parsers::FastThenPest, part);
@@ -135,6 +138,7 @@ pub fn parse_all(sources: &SourceMap) -> (Vec<ast::File>, Vec<Diagnostic>) {
             if file.items.is_empty() {
                 file.items = part.file.items;
             } else {
+                file.items.reserve_exact(part.file.items.len());
                 file.items.extend(part.file.items);
             }
             file.broken.extend(part.file.broken);

@@ -319,6 +319,18 @@ pub fn store(attrs: &mut Attrs, span: Span, value: AttrValue) {
     attrs.written.push((kind, span));
 }
 
+/// Gives back the room that growing the block's lists left unused: a tree
+/// is built once and read many times, and a list of one action would
+/// otherwise hold room for four.
+pub fn finish_block(attrs: &mut Attrs) {
+    attrs.actions.shrink_to_fit();
+    attrs.segment_by.shrink_to_fit();
+    attrs.allow.shrink_to_fit();
+    attrs.fields.shrink_to_fit();
+    attrs.key_results.shrink_to_fit();
+    attrs.written.shrink_to_fit();
+}
+
 /// A target value: the quantity and its optional deadline.
 pub fn target_value(value: Quantity, deadline: Option<Spanned<Date>>) -> TargetValue {
     let end = deadline.as_ref().map_or(value.span, |d| d.span);
@@ -465,6 +477,7 @@ impl Climber {
                         self.toks.next();
                         operands.push(self.expr(p + 1)?);
                     }
+                    operands.shrink_to_fit();
                     let span = operands[0].span.to(operands[operands.len() - 1].span);
                     lhs = Expr {
                         kind: ExprKind::Logic {
@@ -497,6 +510,7 @@ impl Climber {
                         self.toks.next();
                         rest.push((a, s, self.expr(p + 1)?));
                     }
+                    rest.shrink_to_fit();
                     let span = rest
                         .last()
                         .map_or(lhs.span, |(_, _, e)| lhs.span.to(e.span));
