@@ -4,7 +4,7 @@
 //! [`ExprKind::Arith`] node with three operands), so a formula with 100,000 terms
 //! is a wide tree, not a deep one: every phase can walk it without deep recursion.
 
-use super::{FieldRef, Name, UnitExpr};
+use super::{FieldRef, Name, Str, UnitExpr};
 use crate::source::Span;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -18,11 +18,11 @@ pub enum ExprKind {
     /// `30 d`, `1.5 EUR`, `3.5%`, `100`.
     Number {
         value: f64,
-        text: String,
+        text: Str,
         unit: Option<UnitExpr>,
     },
     /// `"email"`.
-    Text(String),
+    Text(Str),
     /// `true` or `false`.
     Bool(bool),
     /// A metric, KPI or source name.

@@ -7,10 +7,15 @@ pub use expr::*;
 
 use crate::source::{FileId, Span};
 
+/// Text of the syntax tree: names, strings and numbers as written. Most are
+/// short, and a string of up to 24 bytes is stored inline, without an
+/// allocation of its own: a model has millions of them.
+pub type Str = compact_str::CompactString;
+
 /// A name as written, with its place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Name {
-    pub text: String,
+    pub text: Str,
     pub span: Span,
 }
 
@@ -22,7 +27,7 @@ pub struct Spanned<T> {
 }
 
 /// A text in quotes, unescaped.
-pub type Text = Spanned<String>;
+pub type Text = Spanned<Str>;
 
 /// One parsed file.
 #[derive(Clone, Debug, Default)]
@@ -68,7 +73,7 @@ pub struct Quantity {
     /// The value; NaN when the number could not be read (already reported).
     pub value: f64,
     /// The number exactly as written (for docs and the formatter).
-    pub text: String,
+    pub text: Str,
     pub unit: Option<UnitExpr>,
     pub span: Span,
 }

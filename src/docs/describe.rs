@@ -108,13 +108,13 @@ pub fn inputs(a: &Analysis, e: &ast::Expr) -> Vec<(String, String)> {
             }
             ExprKind::Name(name) => match m.lookup(&name.text) {
                 Some(Symbol::Metric(i)) => push(
-                    name.text.clone(),
+                    name.text.to_string(),
                     a.typing.metrics[i]
                         .unit()
                         .map_or("?".into(), Unit::to_string),
                 ),
                 Some(Symbol::Kpi(i)) => push(
-                    name.text.clone(),
+                    name.text.to_string(),
                     a.typing.kpis[i].unit().map_or("?".into(), Unit::to_string),
                 ),
                 Some(Symbol::Source(i)) => {

@@ -454,7 +454,7 @@ mod tests {
     fn time_spans_per_language() {
         let q = |text: &str, unit: &str| crate::ast::Quantity {
             value: text.parse().unwrap_or(0.0),
-            text: text.to_string(),
+            text: text.to_string().into(),
             unit: crate::syntax::parse_unit(unit),
             span: crate::source::Span::default(),
         };

@@ -167,8 +167,8 @@ impl Ctx<'_> {
             title: src
                 .title
                 .as_ref()
-                .map_or(src.name.text.clone(), |t| t.value.clone()),
-            name: src.name.text.clone(),
+                .map_or(src.name.text.to_string(), |t| t.value.to_string()),
+            name: src.name.text.to_string(),
             owner: src.attrs.owner.as_ref().map(|o| person(self.m, &o.text)),
         }
     }
@@ -253,13 +253,13 @@ pub fn site(
         m.kpi_info[k].funnel.map(|p| p.as_str())
     });
     // Owners: declared roles first, then undeclared names in order of use.
-    let mut owners: Vec<String> = m.roles.iter().map(|r| r.name.text.clone()).collect();
+    let mut owners: Vec<String> = m.roles.iter().map(|r| r.name.text.to_string()).collect();
     let mut seen: rustc_hash::FxHashSet<String> = owners.iter().cloned().collect();
     for k in &m.kpis {
         if let Some(o) = &k.attrs.owner
-            && seen.insert(o.text.clone())
+            && seen.insert(o.text.to_string())
         {
-            owners.push(o.text.clone());
+            owners.push(o.text.to_string());
         }
     }
     let owned = owned_kpis(m);
@@ -293,11 +293,11 @@ pub fn site(
             .iter()
             .enumerate()
             .map(|(ci, ch)| ChainView {
-                name: ch.name.text.clone(),
+                name: ch.name.text.to_string(),
                 title: ch
                     .title
                     .as_ref()
-                    .map_or(ch.name.text.clone(), |t| t.value.clone()),
+                    .map_or(ch.name.text.to_string(), |t| t.value.to_string()),
                 paths: ch
                     .paths
                     .iter()
@@ -311,7 +311,7 @@ pub fn site(
                                         .kind
                                         .map_or("?".into(), |x| lang.word(x.as_str()))
                                 ),
-                                None => n.text.clone(),
+                                None => n.text.to_string(),
                             })
                             .collect::<Vec<_>>()
                             .join(" → ")
@@ -326,13 +326,13 @@ pub fn site(
             .signals
             .iter()
             .map(|s| SignalView {
-                name: s.name.text.clone(),
+                name: s.name.text.to_string(),
                 title: s
                     .title
                     .as_ref()
-                    .map_or(s.name.text.clone(), |t| t.value.clone()),
+                    .map_or(s.name.text.to_string(), |t| t.value.to_string()),
                 owner: s.attrs.owner.as_ref().map(|o| person(m, &o.text)),
-                notes: s.attrs.notes.as_ref().map(|n| n.value.clone()),
+                notes: s.attrs.notes.as_ref().map(|n| n.value.to_string()),
             })
             .collect(),
         sources: data_sources(&cx),
@@ -340,8 +340,11 @@ pub fn site(
             .roles
             .iter()
             .map(|r| RoleView {
-                name: r.name.text.clone(),
-                title: r.title.as_ref().map_or(String::new(), |t| t.value.clone()),
+                name: r.name.text.to_string(),
+                title: r
+                    .title
+                    .as_ref()
+                    .map_or(String::new(), |t| t.value.to_string()),
                 owns: owned
                     .get(r.name.text.as_str())
                     .map_or(Vec::new(), |ks| ks.iter().map(|&k| cx.link(k)).collect()),
@@ -507,21 +510,21 @@ fn kpi_card(cx: &Ctx, k: usize) -> KpiCard {
                 colour: colour.as_str(),
                 colour_word: lang.word(colour.as_str()),
                 actor: person(m, &act.actor.text),
-                task: act.task.value.clone(),
+                task: act.task.value.to_string(),
                 within: act.within.as_ref().map(|w| cx.lang.span(w)),
             });
         }
     }
     KpiCard {
-        name: kpi.name.text.clone(),
+        name: kpi.name.text.to_string(),
         link: cx.link(k),
         north_star: at.north_star.is_some(),
         level: info
             .level
             .as_ref()
             .map_or(lang.text("no_level").to_string(), |l| cx.level_title(l)),
-        goal: at.goal.as_ref().map(|g| g.value.clone()),
-        definition: at.definition.as_ref().map(|g| g.value.clone()),
+        goal: at.goal.as_ref().map(|g| g.value.to_string()),
+        definition: at.definition.as_ref().map(|g| g.value.to_string()),
         formula: formula.map(|f| print::expr_text(&f.value)),
         inputs: formula.map_or(Vec::new(), |f| {
             inputs(a, &f.value)
@@ -580,7 +583,7 @@ fn kpi_card(cx: &Ctx, k: usize) -> KpiCard {
             .map(|f| format!("{}.{}", f.source.text, f.field.text))
             .collect(),
         trend: at.trend.as_ref().map(|t| cx.lang.span(t)),
-        notes: at.notes.as_ref().map(|n| n.value.clone()),
+        notes: at.notes.as_ref().map(|n| n.value.to_string()),
         drives: cx.drives[k].iter().map(|&j| cx.link(j)).collect(),
         driven_by: cx.driven_by[k].iter().map(|&j| cx.link(j)).collect(),
     }
@@ -624,7 +627,7 @@ fn graph_svg(cx: &Ctx, chain: Option<usize>) -> String {
             .title
             .as_ref()
             .map_or(cx.m.chains[c].name.text.clone(), |t| t.value.clone()),
-        None => cx.lang.text("whole_graph").to_string(),
+        None => cx.lang.text("whole_graph").to_string().into(),
     };
     svg::diagram(&svg_nodes, &edges, &label)
 }
@@ -681,7 +684,7 @@ fn objectives(cx: &Ctx) -> Vec<ObjectiveView> {
                     KeyResultView {
                         kpi: k.map_or_else(
                             || Link {
-                                title: kr.kpi.text.clone(),
+                                title: kr.kpi.text.to_string(),
                                 href: String::new(),
                                 anchor: String::new(),
                             },
@@ -695,11 +698,11 @@ fn objectives(cx: &Ctx) -> Vec<ObjectiveView> {
                 .collect();
             srcs.sort_unstable();
             ObjectiveView {
-                name: ob.name.text.clone(),
+                name: ob.name.text.to_string(),
                 title: ob
                     .title
                     .as_ref()
-                    .map_or(ob.name.text.clone(), |t| t.value.clone()),
+                    .map_or(ob.name.text.to_string(), |t| t.value.to_string()),
                 owner: ob.attrs.owner.as_ref().map(|o| person(m, &o.text)),
                 key_results,
                 sources: srcs.into_iter().map(|s| cx.source_ref(s)).collect(),
@@ -733,25 +736,25 @@ fn data_sources(cx: &Ctx) -> Vec<SourceView> {
         .iter()
         .enumerate()
         .map(|(si, s)| SourceView {
-            name: s.name.text.clone(),
+            name: s.name.text.to_string(),
             title: s
                 .title
                 .as_ref()
-                .map_or(s.name.text.clone(), |t| t.value.clone()),
+                .map_or(s.name.text.to_string(), |t| t.value.to_string()),
             owner: s.attrs.owner.as_ref().map(|o| person(m, &o.text)),
-            rows: s.attrs.rows.as_ref().map(|r| r.text.clone()),
+            rows: s.attrs.rows.as_ref().map(|r| r.text.to_string()),
             fields: s
                 .attrs
                 .fields
                 .iter()
                 .enumerate()
                 .map(|(fi, f)| FieldView {
-                    name: f.name.text.clone(),
+                    name: f.name.text.to_string(),
                     ty: cx.lang.type_text(&describe::field_type(a, si, fi, &f.ty)),
                     description: f
                         .description
                         .as_ref()
-                        .map_or(String::new(), |d| d.value.clone()),
+                        .map_or(String::new(), |d| d.value.to_string()),
                 })
                 .collect(),
             used_by: users[si].iter().map(|&k| cx.link(k)).collect(),

@@ -48,12 +48,12 @@ impl Ctx<'_> {
 
     fn text(t: &Option<ast::Text>) -> Value {
         t.as_ref()
-            .map_or(Value::Null, |t| Value::String(t.value.clone()))
+            .map_or(Value::Null, |t| Value::String(t.value.to_string()))
     }
 
     fn name(n: &Option<ast::Name>) -> Value {
         n.as_ref()
-            .map_or(Value::Null, |n| Value::String(n.text.clone()))
+            .map_or(Value::Null, |n| Value::String(n.text.to_string()))
     }
 
     fn formula(&self, a: &Attrs, units: &FormulaUnits) -> Value {
@@ -81,7 +81,7 @@ pub fn build_spec(a: &Analysis, sources: &SourceMap, model_name: &str) -> Value 
         .map(|u| {
             let (kind, definition) = match &u.def {
                 UnitDef::Base => ("base", Value::Null),
-                UnitDef::Kind(k) => ("count", Value::String(k.text.clone())),
+                UnitDef::Kind(k) => ("count", Value::String(k.text.to_string())),
                 UnitDef::Alias(q) => ("multiple", Value::String(print::quantity_text(q))),
             };
             json!({ "name": u.name.text, "kind": kind, "definition": definition, "location": c.loc(u.span) })

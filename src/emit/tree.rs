@@ -15,9 +15,9 @@ pub fn expr_tree(e: &Expr) -> Value {
         }),
         ExprKind::Text(t) => json!({ "op": "text", "value": t }),
         ExprKind::Bool(b) => json!({ "op": "bool", "value": b }),
-        ExprKind::Name(n) => json!({ "op": "name", "name": n.text }),
+        ExprKind::Name(n) => json!({ "op": "name", "name": *n.text }),
         ExprKind::Field(f) => {
-            json!({ "op": "field", "source": f.source.text, "field": f.field.text })
+            json!({ "op": "field", "source": *f.source.text, "field": *f.field.text })
         }
         ExprKind::Call {
             function,
@@ -25,7 +25,7 @@ pub fn expr_tree(e: &Expr) -> Value {
             filter,
         } => json!({
             "op": "call",
-            "function": function.text,
+            "function": *function.text,
             "args": args.iter().map(expr_tree).collect::<Vec<_>>(),
             "where": filter.as_deref().map(expr_tree),
         }),

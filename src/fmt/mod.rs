@@ -149,7 +149,7 @@ impl<'a> Layout<'a> {
             Item::Unit(u) => {
                 let (head, tail) = match &u.def {
                     ast::UnitDef::Base => (format!("unit {}", u.name.text), String::new()),
-                    ast::UnitDef::Kind(k) => (format!("unit {}:", u.name.text), k.text.clone()),
+                    ast::UnitDef::Kind(k) => (format!("unit {}:", u.name.text), k.text.to_string()),
                     ast::UnitDef::Alias(q) => (
                         format!("unit {}", u.name.text),
                         format!("= {}", quantity_text(q)),
@@ -330,19 +330,19 @@ impl<'a> Layout<'a> {
                 (kw, f.unwrap_or_default())
             }
             AttrKind::Unit => (kw, a.unit.as_ref().map(unit_text).unwrap_or_default()),
-            AttrKind::Type => (kw, name(&a.kpi_type)),
-            AttrKind::Kind => (kw, name(&a.kind)),
-            AttrKind::Perspective => (kw, name(&a.perspective)),
-            AttrKind::Funnel => (kw, name(&a.funnel)),
-            AttrKind::Owner => (kw, name(&a.owner)),
-            AttrKind::Backup => (kw, name(&a.backup)),
-            AttrKind::Frequency => (kw, name(&a.frequency)),
-            AttrKind::Direction => (kw, name(&a.direction)),
-            AttrKind::Rows => (kw, name(&a.rows)),
+            AttrKind::Type => (kw, name(&a.kpi_type).to_string()),
+            AttrKind::Kind => (kw, name(&a.kind).to_string()),
+            AttrKind::Perspective => (kw, name(&a.perspective).to_string()),
+            AttrKind::Funnel => (kw, name(&a.funnel).to_string()),
+            AttrKind::Owner => (kw, name(&a.owner).to_string()),
+            AttrKind::Backup => (kw, name(&a.backup).to_string()),
+            AttrKind::Frequency => (kw, name(&a.frequency).to_string()),
+            AttrKind::Direction => (kw, name(&a.direction).to_string()),
+            AttrKind::Rows => (kw, name(&a.rows).to_string()),
             AttrKind::Level => {
                 let v = a.level.as_ref().map(|l| match &l.group {
                     Some(g) => format!("{} {}", l.kind.text, self.slice(g.span)),
-                    None => l.kind.text.clone(),
+                    None => l.kind.text.to_string(),
                 });
                 (kw, v.unwrap_or_default())
             }

@@ -118,7 +118,7 @@ fn describe(s: &Snapshot, t: &Target) -> Option<String> {
             let Some(Symbol::Source(si)) = m.lookup(source) else {
                 return None;
             };
-            let fi = *m.fields.get(si)?.get(field)?;
+            let fi = *m.fields.get(si)?.get(field.as_str())?;
             let f = m.sources[si].attrs.fields.get(fi)?;
             let src = &m.sources[si];
             let mut out = format!(
@@ -132,7 +132,7 @@ fn describe(s: &Snapshot, t: &Target) -> Option<String> {
             Some(out)
         }
         Target::Unit(name) => {
-            if let Some(u) = m.units.iter().find(|u| &u.name.text == name) {
+            if let Some(u) = m.units.iter().find(|u| u.name.text == name) {
                 return Some(match &u.def {
                     UnitDef::Base => format!("unit `{name}`: a base unit of its own"),
                     UnitDef::Kind(k) => format!("unit `{name}`: a counting unit ({})", k.text),
@@ -286,7 +286,7 @@ pub fn rename(s: &Snapshot, file: FileId, offset: usize, new_name: &str) -> Resu
             }
         }
         Target::Unit(old) => {
-            if m.units.iter().all(|u| &u.name.text != old) {
+            if m.units.iter().all(|u| u.name.text != old) {
                 return Err(format!("`{old}` is a built-in unit and cannot be renamed"));
             }
             if old != new_name

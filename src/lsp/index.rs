@@ -50,8 +50,8 @@ impl Index {
                 b.push(
                     f.name.span,
                     Target::Field {
-                        source: s.name.text.clone(),
-                        field: f.name.text.clone(),
+                        source: s.name.text.to_string(),
+                        field: f.name.text.to_string(),
                     },
                     true,
                 );
@@ -126,19 +126,19 @@ impl Builder {
     }
 
     fn decl(&mut self, n: &Name) {
-        self.push(n.span, Target::Global(n.text.clone()), true);
+        self.push(n.span, Target::Global(n.text.to_string()), true);
     }
 
     fn global(&mut self, n: &Name) {
-        self.push(n.span, Target::Global(n.text.clone()), false);
+        self.push(n.span, Target::Global(n.text.to_string()), false);
     }
 
     fn unit_decl(&mut self, n: &Name) {
-        self.push(n.span, Target::Unit(n.text.clone()), true);
+        self.push(n.span, Target::Unit(n.text.to_string()), true);
     }
 
     fn unit_name(&mut self, n: &Name) {
-        self.push(n.span, Target::Unit(n.text.clone()), false);
+        self.push(n.span, Target::Unit(n.text.to_string()), false);
     }
 
     fn unit(&mut self, u: &UnitExpr) {
@@ -158,8 +158,8 @@ impl Builder {
         self.push(
             r.field.span,
             Target::Field {
-                source: r.source.text.clone(),
-                field: r.field.text.clone(),
+                source: r.source.text.to_string(),
+                field: r.field.text.to_string(),
             },
             false,
         );

@@ -51,15 +51,15 @@ pub struct Model {
     pub signals: Vec<ast::Signal>,
     pub chains: Vec<ast::Chain>,
     /// Global names (everything but units).
-    pub symbols: HashMap<String, Symbol>,
+    pub symbols: HashMap<ast::Str, Symbol>,
     /// Declared unit names.
-    pub unit_names: HashMap<String, usize>,
+    pub unit_names: HashMap<ast::Str, usize>,
     /// Per source, its fields by name.
-    pub fields: Vec<HashMap<String, usize>>,
+    pub fields: Vec<HashMap<ast::Str, usize>>,
     /// Per KPI, its vocabulary attributes read into enums (unknown words reported).
     pub kpi_info: Vec<KpiInfo>,
     /// Names of declarations that did not parse; not reported again as unknown.
-    pub broken: rustc_hash::FxHashSet<String>,
+    pub broken: rustc_hash::FxHashSet<ast::Str>,
 }
 
 impl Model {

@@ -74,7 +74,7 @@ impl Frequency {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LevelKey {
     pub kind: LevelKind,
-    pub group: Option<String>,
+    pub group: Option<crate::ast::Str>,
 }
 
 impl LevelKey {

@@ -116,7 +116,17 @@ fn reserve(m: &mut Model, files: &[ast::File]) {
             Item::Chain(_) => 8,
         }] += 1;
     }
-    let [units, roles, sources, metrics, kpis, targets, objectives, signals, chains] = counts;
+    let [
+        units,
+        roles,
+        sources,
+        metrics,
+        kpis,
+        targets,
+        objectives,
+        signals,
+        chains,
+    ] = counts;
     m.units.reserve_exact(units);
     m.roles.reserve_exact(roles);
     m.sources.reserve_exact(sources);
@@ -128,7 +138,8 @@ fn reserve(m: &mut Model, files: &[ast::File]) {
     m.signals.reserve_exact(signals);
     m.chains.reserve_exact(chains);
     m.unit_names.reserve(units);
-    m.symbols.reserve(counts.iter().sum::<usize>() - units - targets);
+    m.symbols
+        .reserve(counts.iter().sum::<usize>() - units - targets);
 }
 
 fn duplicate(again: &ast::Name, first: &ast::Name, what: &str) -> Diagnostic {
@@ -145,8 +156,8 @@ fn duplicate(again: &ast::Name, first: &ast::Name, what: &str) -> Diagnostic {
     ))
 }
 
-fn fields_of(source: &ast::Source, diags: &mut Vec<Diagnostic>) -> HashMap<String, usize> {
-    let mut map: HashMap<String, usize> = HashMap::default();
+fn fields_of(source: &ast::Source, diags: &mut Vec<Diagnostic>) -> HashMap<ast::Str, usize> {
+    let mut map: HashMap<ast::Str, usize> = HashMap::default();
     for (i, f) in source.attrs.fields.iter().enumerate() {
         if let Some(&prev) = map.get(&f.name.text) {
             diags.push(

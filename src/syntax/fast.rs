@@ -227,7 +227,7 @@ impl<'s> Parser<'s> {
     }
 
     fn name(&mut self, start: usize, end: usize) -> Option<Name> {
-        let text = self.src.get(start..end)?.to_string();
+        let text = Str::from(self.src.get(start..end)?);
         self.take(end);
         Some(Name {
             text,
@@ -316,7 +316,7 @@ impl<'s> Parser<'s> {
     }
 
     /// `any_number` with an optional minus before it: the value and the text.
-    fn number(&mut self, negative: bool) -> Option<(f64, String)> {
+    fn number(&mut self, negative: bool) -> Option<(f64, Str)> {
         if self.decimal_comma_at(self.pos) {
             return None;
         }
@@ -325,7 +325,7 @@ impl<'s> Parser<'s> {
         let text = self.src.get(start..end)?;
         let value = nodes::read_number(text)?;
         self.take(end);
-        Some(nodes::signed(value, text.to_string(), negative))
+        Some(nodes::signed(value, text, negative))
     }
 
     /// `date`: `YYYY-MM-DD`, a day in the calendar.

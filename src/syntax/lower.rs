@@ -239,7 +239,7 @@ impl<'d> Lowerer<'d> {
 
     fn name(&self, pair: Pair<'_, Rule>) -> Name {
         Name {
-            text: pair.as_str().to_string(),
+            text: Str::from(pair.as_str()),
             span: self.span(&pair),
         }
     }
@@ -299,7 +299,7 @@ impl<'d> Lowerer<'d> {
     }
 
     /// A number as written; reports a decimal comma or an unreadable number.
-    fn number(&mut self, pair: Pair<'_, Rule>, negative: bool) -> (f64, String) {
+    fn number(&mut self, pair: Pair<'_, Rule>, negative: bool) -> (f64, Str) {
         let span = self.span(&pair);
         let text = pair.as_str();
         let (value, written) = if pair.as_rule() == Rule::decimal_comma {
@@ -335,11 +335,11 @@ impl<'d> Lowerer<'d> {
                         Diagnostic::new(&codes::INVALID_NUMBER, "this number is too large to compute with", span, format!("{} digits", text.len()))
                             .with_help("Use a smaller unit (e.g. k EUR declared as `unit kEUR = 1000 EUR`) so the number fits."),
                     );
-                    return (f64::NAN, text.to_string());
+                    return (f64::NAN, Str::from(text));
                 }
             }
         };
-        nodes::signed(value, written, negative)
+        nodes::signed(value, &written, negative)
     }
 
     fn quantity(&mut self, pair: Pair<'_, Rule>) -> L<Quantity> {

@@ -264,6 +264,6 @@ fn declared_name(id: FileId, text: &str, c: &chunk::Chunk) -> Option<ast::Name> 
     let start = c.start + item.len() - rest.len();
     Some(ast::Name {
         span: Span::new(id, start, start + name.len()),
-        text: name,
+        text: name.into(),
     })
 }

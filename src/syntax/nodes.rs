@@ -24,8 +24,11 @@ pub type L<T> = Result<T, Shape>;
 
 /// The text of a string between its quotes, with `\n` and `\t` unescaped and
 /// `\x` read as `x` for any other character.
-pub fn unescape(inner: &str) -> String {
-    let mut out = String::with_capacity(inner.len());
+pub fn unescape(inner: &str) -> Str {
+    if !inner.contains('\\') {
+        return Str::from(inner);
+    }
+    let mut out = Str::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(ch) = chars.next() {
         if ch == '\\' {
@@ -55,11 +58,11 @@ pub fn read_number(text: &str) -> Option<f64> {
 }
 
 /// A number and its text, negated when a minus sign was written before it.
-pub fn signed(value: f64, written: String, negative: bool) -> (f64, String) {
+pub fn signed(value: f64, written: &str, negative: bool) -> (f64, Str) {
     if negative {
-        (-value, format!("-{written}"))
+        (-value, compact_str::format_compact!("-{written}"))
     } else {
-        (value, written)
+        (value, Str::from(written))
     }
 }
 

@@ -68,7 +68,7 @@ impl FieldKind {
 pub struct Registry {
     declared: HashMap<String, Unit>,
     /// Unit declarations that did not parse: their names are not reported.
-    broken: rustc_hash::FxHashSet<String>,
+    broken: rustc_hash::FxHashSet<crate::ast::Str>,
 }
 
 /// A unit name that could not be read (already reported).
@@ -124,10 +124,10 @@ impl Registry {
             }
             match &u.def {
                 UnitDef::Base => {
-                    reg.declared.insert(name.clone(), Unit::base(Base::Custom(name.clone()), 1.0));
+                    reg.declared.insert(name.to_string(), Unit::base(Base::Custom(name.to_string()), 1.0));
                 }
                 UnitDef::Kind(kind) if kind.text == "count" => {
-                    reg.declared.insert(name.clone(), Unit::base(Base::Count(name.clone()), 1.0));
+                    reg.declared.insert(name.to_string(), Unit::base(Base::Count(name.to_string()), 1.0));
                 }
                 UnitDef::Kind(kind) => diags.push(
                     Diagnostic::new(
@@ -158,7 +158,7 @@ impl Registry {
                 match base {
                     Some(b) => {
                         let scaled = b.scale(q.value);
-                        reg.declared.insert(u.name.text.clone(), scaled);
+                        reg.declared.insert(u.name.text.to_string(), scaled);
                         false
                     }
                     None => true,
