@@ -441,3 +441,131 @@ fn a_build_that_fails_half_way_leaves_the_previous_output_intact() {
         files_under(&out)
     );
 }
+
+/// Makes `dir` impossible to write to, for this test's process and its
+/// children: read-only permissions, and where those do not bind (the tests
+/// run as root in CI) the immutable attribute. Returns how, or `None` when
+/// neither works here.
+fn make_unwritable(dir: &Path) -> Option<&'static str> {
+    use std::os::unix::fs::PermissionsExt;
+    let writable = || {
+        let probe = dir.join(".probe");
+        let ok = std::fs::write(&probe, b"x").is_ok();
+        let _ = std::fs::remove_file(&probe);
+        ok
+    };
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).ok()?;
+    if !writable() {
+        return Some("read-only permissions");
+    }
+    let immutable = Command::new("chattr").arg("+i").arg(dir).status();
+    if immutable.is_ok_and(|s| s.success()) && !writable() {
+        return Some("the immutable attribute");
+    }
+    None
+}
+
+/// Undoes [`make_unwritable`].
+fn make_writable(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = Command::new("chattr").arg("-i").arg(dir).status();
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+}
+
+#[test]
+fn a_build_into_a_directory_made_read_only_half_way_changes_nothing() {
+    let dir = tmp("read-only");
+    let out = dir.join("out");
+    let out_s = out.to_str().expect("utf8");
+    let o = kpic(&["build", "examples/webshop", "-o", out_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let before: Vec<(String, Vec<u8>)> = files_under(&out)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(out.join(&f)).expect("read");
+            (f, bytes)
+        })
+        .collect();
+    // spec.json is staged first, in `out`; then the run reaches `out/docs`,
+    // which it can no longer write to: it fails half-way.
+    let docs = out.join("docs");
+    let Some(how) = make_unwritable(&docs) else {
+        make_writable(&docs);
+        panic!("cannot make a directory read-only on this machine (neither chmod nor chattr +i binds)");
+    };
+    let o = kpic(&["build", "examples/saas", "-o", out_s]);
+    make_writable(&docs);
+    assert_eq!(o.status.code(), Some(2), "{how}: {}", text(&o));
+    assert!(text(&o).contains("cannot write"), "{}", text(&o));
+    let after: Vec<(String, Vec<u8>)> = files_under(&out)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(out.join(&f)).expect("read");
+            (f, bytes)
+        })
+        .collect();
+    assert!(
+        before == after,
+        "{how}: a failed build changed the previous output (or left temporary files): {:?}",
+        files_under(&out)
+    );
+}
+
+#[test]
+fn a_build_of_more_pages_than_open_files_allowed_succeeds() {
+    // Pages are staged one by one and closed; none stays open until the end.
+    let dir = tmp("many-pages");
+    let model = dir.join("model");
+    std::fs::create_dir_all(&model).expect("dir");
+    let mut text_of_model = String::from("unit order: count\nrole boss \"Boss\"\n");
+    text_of_model.push_str(
+        "source orders \"Orders\" {\n  owner boss\n  rows order\n  field amount: EUR\n}\n",
+    );
+    for i in 0..150 {
+        text_of_model.push_str(&format!(
+            "kpi k{i} \"KPI {i}\" {{\n  goal \"Grow\"\n  formula sum(orders.amount)\n  unit EUR\n  owner boss\n  frequency weekly\n}}\n"
+        ));
+    }
+    std::fs::write(model.join("model.kpi"), text_of_model).expect("write");
+    let out = dir.join("out");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" build \"$1\" -o \"$2\"")
+        .arg(env!("CARGO_BIN_EXE_kpic"))
+        .arg(&model)
+        .arg(&out)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kpic under ulimit");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let pages = files_under(&out.join("docs"))
+        .iter()
+        .filter(|f| f.starts_with("kpi-"))
+        .count();
+    assert_eq!(pages, 150);
+}
+
+#[test]
+fn fmt_into_an_unwritable_directory_fails_and_keeps_the_file_whole() {
+    let dir = tmp("fmt-read-only");
+    let file = dir.join("messy.kpi");
+    let messy = "role   boss    \"Boss\"\nkpi a \"A\" {\ngoal \"g\"\n   owner boss\n}\n";
+    std::fs::write(&file, messy).expect("write");
+    let Some(how) = make_unwritable(&dir) else {
+        make_writable(&dir);
+        panic!("cannot make a directory read-only on this machine");
+    };
+    let o = kpic(&["fmt", file.to_str().expect("utf8")]);
+    make_writable(&dir);
+    assert_eq!(o.status.code(), Some(2), "{how}: {}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        messy,
+        "{how}: the file was changed"
+    );
+    assert_eq!(files_under(&dir), ["messy.kpi"], "temporary files left");
+    // And where it can write, it formats.
+    let o = kpic(&["fmt", file.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_ne!(std::fs::read_to_string(&file).expect("read"), messy);
+}

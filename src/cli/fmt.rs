@@ -30,11 +30,7 @@ pub fn run(a: &FmtArgs, color: Color) -> Result<u8, UsageError> {
             Ok(text) if text.as_bytes() == bytes.as_slice() => {}
             Ok(text) => {
                 if !a.check {
-                    let permissions = fs::metadata(path).map(|m| m.permissions()).ok();
                     output::write_atomic(path, text.as_bytes())?;
-                    if let Some(p) = permissions {
-                        let _ = fs::set_permissions(path, p);
-                    }
                 }
                 changed.push(path);
             }

@@ -158,36 +158,40 @@ fn build(
         } else {
             dir.to_path_buf()
         };
-        let mut files: Vec<(std::path::PathBuf, String)> = Vec::new();
+        let mut files = output::Staging::default();
         if spec {
-            files.push((
-                target.join("spec.json"),
-                kpic::emit::spec_json(analysis, sources, &project.name),
-            ));
+            let json = kpic::emit::spec_json(analysis, sources, &project.name);
+            files.add(target.join("spec.json"), json.as_bytes())?;
         }
         let limits = &project.lints.limits;
+        let docs = target.join("docs");
         for format in formats {
-            let pages = match format {
-                args::DocFormat::Html => {
-                    kpic::docs::html(analysis, sources, &project.name, limits, lang)
-                }
+            match format {
+                args::DocFormat::Html => kpic::docs::html_pages(
+                    analysis,
+                    sources,
+                    &project.name,
+                    limits,
+                    lang,
+                    |name, text| files.add(docs.join(name), text.as_bytes()),
+                )?,
                 args::DocFormat::Md => {
-                    kpic::docs::markdown(analysis, sources, &project.name, limits, lang)
+                    let pages =
+                        kpic::docs::markdown(analysis, sources, &project.name, limits, lang)?;
+                    for (name, text) in pages {
+                        files.add(docs.join(name), text.as_bytes())?;
+                    }
                 }
-            }
-            .map_err(|e| UsageError(e.to_string()))?;
-            for (name, text) in pages {
-                files.push((target.join("docs").join(name), text));
             }
         }
-        output::write_all(&files)?;
+        let written = files.len();
+        files.commit()?;
         errln!(
             "kpic: wrote {} file{} to {}",
-            files.len(),
-            if files.len() == 1 { "" } else { "s" },
+            written,
+            if written == 1 { "" } else { "s" },
             target.display()
         );
-        leave_to_exit(files);
     }
     leave_to_exit(models);
     Ok(if errors { MODEL_ERRORS } else { CLEAN })

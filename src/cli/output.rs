@@ -1,34 +1,66 @@
 //! Writing output files atomically: each file is written to a temporary file
-//! in its directory and renamed into place, so a failed run never leaves a
-//! half-written file behind.
+//! in its directory and renamed into place only when every file of the run is
+//! written, so a failed or interrupted run never leaves a half-written file
+//! behind and never replaces part of the previous output.
 
 use super::project::UsageError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use tempfile::TempPath;
 
-/// Writes every file so that a failed run changes nothing: all contents go
-/// to temporary files first, and only when every one of them is written are
-/// they renamed into place (a rename within one directory is atomic).
-pub fn write_all(files: &[(PathBuf, String)]) -> Result<(), UsageError> {
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, text) in files {
+/// The files of one run, written to temporary files beside their final
+/// paths as they are produced (so a site of 100,000 pages is never all in
+/// memory, and no file stays open). [`Staging::commit`] renames them into
+/// place; dropped without a commit, the temporary files are removed and the
+/// previous output is untouched.
+#[derive(Default)]
+pub struct Staging {
+    staged: Vec<(TempPath, PathBuf)>,
+}
+
+impl Staging {
+    /// Writes `bytes` to a temporary file for `path`.
+    pub fn add(&mut self, path: PathBuf, bytes: &[u8]) -> Result<(), UsageError> {
         if path.is_dir() {
             return Err(UsageError(format!(
                 "cannot write `{}`: it is a directory",
                 path.display()
             )));
         }
-        staged.push((stage(path, text.as_bytes())?, path));
+        // Generated files are not synced to disk one by one: the rename is
+        // what makes a file appear whole (a run that is killed leaves only
+        // temporary files), and syncing every page of a large site costs
+        // more than building it.
+        let tmp = stage(&path, bytes, false, None)?;
+        self.staged.push((tmp, path));
+        Ok(())
     }
-    for (tmp, path) in staged {
-        tmp.persist(path)
-            .map_err(|e| UsageError(format!("cannot write `{}`: {}", path.display(), e.error)))?;
+
+    /// How many files are staged.
+    pub fn len(&self) -> usize {
+        self.staged.len()
     }
-    Ok(())
+
+    /// Renames every staged file into place.
+    pub fn commit(self) -> Result<(), UsageError> {
+        for (tmp, path) in self.staged {
+            tmp.persist(&path).map_err(|e| {
+                UsageError(format!("cannot write `{}`: {}", path.display(), e.error))
+            })?;
+        }
+        Ok(())
+    }
 }
 
-/// Writes bytes to a temporary file beside `path` (removed again if dropped).
-fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, UsageError> {
+/// Writes bytes to a closed temporary file beside `path` (removed again if
+/// dropped), with the given permissions (default: readable by everyone),
+/// synced to disk when `sync` is set.
+fn stage(
+    path: &Path,
+    bytes: &[u8],
+    sync: bool,
+    permissions: Option<std::fs::Permissions>,
+) -> Result<TempPath, UsageError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| UsageError(format!("cannot write `{}`: {e}", path.display()));
     std::fs::create_dir_all(dir).map_err(fail)?;
@@ -38,21 +70,31 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, UsageErro
         .tempfile_in(dir)
         .map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
-    // tempfile creates files only the owner can read; outputs are for everyone
-    // (a docs site is often served by a web server).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(fail)?;
+    if let Some(p) = permissions {
+        tmp.as_file().set_permissions(p).map_err(fail)?;
+    } else {
+        // tempfile creates files only the owner can read; outputs are for
+        // everyone (a docs site is often served by a web server).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(fail)?;
+        }
     }
-    tmp.as_file().sync_all().map_err(fail)?;
-    Ok(tmp)
+    if sync {
+        tmp.as_file().sync_all().map_err(fail)?;
+    }
+    Ok(tmp.into_temp_path())
 }
 
+/// Replaces one file atomically, synced to disk first and with the old
+/// file's permissions: for files people wrote themselves (`kpic fmt`), which
+/// must never be lost or truncated.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
-    stage(path, bytes)?
+    let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    stage(path, bytes, true, permissions)?
         .persist(path)
         .map_err(|e| UsageError(format!("cannot write `{}`: {}", path.display(), e.error)))?;
     Ok(())

@@ -12,6 +12,12 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct UsageError(pub String);
 
+impl From<kpic::docs::RenderError> for UsageError {
+    fn from(e: kpic::docs::RenderError) -> Self {
+        UsageError(e.to_string())
+    }
+}
+
 /// One model: its files and settings.
 #[derive(Debug)]
 pub struct Project {

@@ -20,24 +20,44 @@ pub fn html(
     limits: &Limits,
     lang: Lang,
 ) -> Result<Vec<(String, String)>, RenderError> {
+    let mut pages = Vec::with_capacity(a.model.kpis.len() + 5);
+    html_pages(a, sources, model_name, limits, lang, |name, text| {
+        pages.push((name, text));
+        Ok::<(), RenderError>(())
+    })?;
+    Ok(pages)
+}
+
+/// [`html`], handing each page to `page` as soon as it is rendered, so that
+/// a caller writing files never holds the whole site in memory.
+pub fn html_pages<E: From<RenderError>>(
+    a: &Analysis,
+    sources: &SourceMap,
+    model_name: &str,
+    limits: &Limits,
+    lang: Lang,
+    mut page: impl FnMut(String, String) -> Result<(), E>,
+) -> Result<(), E> {
     let content = site(a, sources, model_name, limits, lang);
     let env = environment()?;
     let value = Value::from(minijinja::value::Serde(&content));
-    let mut pages = Vec::with_capacity(content.kpis.len() + 5);
-    for page in ["index", "chains", "objectives", "sources", "glossary"] {
+    for name in ["index", "chains", "objectives", "sources", "glossary"] {
         let text = env
-            .get_template(&format!("{page}.html"))?
-            .render(context! { site => value.clone(), page => page })?;
-        pages.push((format!("{page}.html"), text));
+            .get_template(&format!("{name}.html"))
+            .and_then(|t| t.render(context! { site => value.clone(), page => name }))
+            .map_err(RenderError::from)?;
+        page(format!("{name}.html"), text)?;
     }
-    let kpi_template = env.get_template("kpi.html")?;
+    let kpi_template = env.get_template("kpi.html").map_err(RenderError::from)?;
+    let kpis = value.get_attr("kpis").map_err(RenderError::from)?;
     for (i, kpi) in content.kpis.iter().enumerate() {
-        let text = kpi_template.render(context! {
-            site => value.clone(),
-            kpi => value.get_attr("kpis").and_then(|k| k.get_item(&Value::from(i)))?,
-            page => "kpi",
-        })?;
-        pages.push((kpi.link.href.clone(), text));
+        let text = kpis
+            .get_item(&Value::from(i))
+            .and_then(|k| {
+                kpi_template.render(context! { site => value.clone(), kpi => k, page => "kpi" })
+            })
+            .map_err(RenderError::from)?;
+        page(kpi.link.href.clone(), text)?;
     }
-    Ok(pages)
+    Ok(())
 }

@@ -12,7 +12,7 @@ mod templates;
 mod view;
 
 pub use content::Site;
-pub use html::html;
+pub use html::{html, html_pages};
 pub use i18n::Lang;
 pub use markdown::markdown;
 pub use templates::RenderError;
