@@ -160,8 +160,9 @@ fn build(
         };
         let mut files = output::Staging::default();
         if spec {
-            let json = kpic::emit::spec_json(analysis, sources, &project.name);
-            files.add(target.join("spec.json"), json.as_bytes())?;
+            files.write(target.join("spec.json"), |w| {
+                kpic::emit::write_spec(analysis, sources, &project.name, w)
+            })?;
         }
         let limits = &project.lints.limits;
         let docs = target.join("docs");

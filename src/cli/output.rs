@@ -21,6 +21,16 @@ pub struct Staging {
 impl Staging {
     /// Writes `bytes` to a temporary file for `path`.
     pub fn add(&mut self, path: PathBuf, bytes: &[u8]) -> Result<(), UsageError> {
+        self.write(path, |w| w.write_all(bytes))
+    }
+
+    /// Stages a file whose content `write` writes (buffered), so that a
+    /// large output goes to disk as it is produced.
+    pub fn write(
+        &mut self,
+        path: PathBuf,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), UsageError> {
         if path.is_dir() {
             return Err(UsageError(format!(
                 "cannot write `{}`: it is a directory",
@@ -31,7 +41,7 @@ impl Staging {
         // what makes a file appear whole (a run that is killed leaves only
         // temporary files), and syncing every page of a large site costs
         // more than building it.
-        let tmp = stage(&path, bytes, false, None)?;
+        let tmp = stage(&path, write, false, None)?;
         self.staged.push((tmp, path));
         Ok(())
     }
@@ -57,7 +67,7 @@ impl Staging {
 /// synced to disk when `sync` is set.
 fn stage(
     path: &Path,
-    bytes: &[u8],
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     sync: bool,
     permissions: Option<std::fs::Permissions>,
 ) -> Result<TempPath, UsageError> {
@@ -69,7 +79,11 @@ fn stage(
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+        write(&mut buffered).map_err(fail)?;
+        buffered.flush().map_err(fail)?;
+    }
     if let Some(p) = permissions {
         tmp.as_file().set_permissions(p).map_err(fail)?;
     } else {
@@ -94,7 +108,7 @@ fn stage(
 /// must never be lost or truncated.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
     let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
-    stage(path, bytes, true, permissions)?
+    stage(path, |w| w.write_all(bytes), true, permissions)?
         .persist(path)
         .map_err(|e| UsageError(format!("cannot write `{}`: {}", path.display(), e.error)))?;
     Ok(())

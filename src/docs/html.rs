@@ -38,8 +38,12 @@ pub fn html_pages<E: From<RenderError>>(
     lang: Lang,
     mut page: impl FnMut(String, String) -> Result<(), E>,
 ) -> Result<(), E> {
-    let content = site(a, sources, model_name, limits, lang);
+    let mut content = site(a, sources, model_name, limits, lang);
     let env = environment()?;
+    // No template reads `site.kpis`: each KPI page gets its own card. So the
+    // cards stay out of the site's template value, and each is converted
+    // only for its page: converting 100,000 cards at once took gigabytes.
+    let cards = std::mem::take(&mut content.kpis);
     let value = Value::from(minijinja::value::Serde(&content));
     for name in ["index", "chains", "objectives", "sources", "glossary"] {
         let text = env
@@ -49,13 +53,10 @@ pub fn html_pages<E: From<RenderError>>(
         page(format!("{name}.html"), text)?;
     }
     let kpi_template = env.get_template("kpi.html").map_err(RenderError::from)?;
-    let kpis = value.get_attr("kpis").map_err(RenderError::from)?;
-    for (i, kpi) in content.kpis.iter().enumerate() {
-        let text = kpis
-            .get_item(&Value::from(i))
-            .and_then(|k| {
-                kpi_template.render(context! { site => value.clone(), kpi => k, page => "kpi" })
-            })
+    for kpi in &cards {
+        let card = Value::from(minijinja::value::Serde(kpi));
+        let text = kpi_template
+            .render(context! { site => value.clone(), kpi => card, page => "kpi" })
             .map_err(RenderError::from)?;
         page(kpi.link.href.clone(), text)?;
     }

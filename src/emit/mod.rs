@@ -3,5 +3,5 @@
 pub mod spec;
 mod tree;
 
-pub use spec::{SPEC_VERSION, build_spec, spec_json};
+pub use spec::{SPEC_VERSION, build_spec, spec_json, write_spec};
 pub use tree::expr_tree;

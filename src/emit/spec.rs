@@ -71,139 +71,191 @@ impl Ctx<'_> {
     }
 }
 
-/// The spec as a JSON value.
+/// The spec as a JSON value (for tests and tools that look inside it;
+/// [`spec_json`] writes the same spec without building this tree).
 pub fn build_spec(a: &Analysis, sources: &SourceMap, model_name: &str) -> Value {
     let c = Ctx { a, sources };
+    serde_json::to_value(spec(&c, model_name)).unwrap_or_default()
+}
+
+/// The spec as pretty-printed JSON text, ending in a newline. Written as it
+/// is produced, one element at a time: a tree of `serde_json::Value`s for a
+/// model of 100,000 KPIs would take gigabytes.
+pub fn spec_json(a: &Analysis, sources: &SourceMap, model_name: &str) -> String {
+    let mut out = Vec::with_capacity(64 * 1024);
+    // Writing to memory cannot fail, and every value here serializes.
+    let _ = write_spec(a, sources, model_name, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`spec_json`], written to `out` as it is produced (to a file, it is
+/// never all in memory).
+pub fn write_spec(
+    a: &Analysis,
+    sources: &SourceMap,
+    model_name: &str,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    let c = Ctx { a, sources };
+    serde_json::to_writer_pretty(&mut out, &spec(&c, model_name))?;
+    out.write_all(b"\n")
+}
+
+/// The spec: its top-level keys in sorted order (as a JSON map sorts them),
+/// each array made element by element when it is written.
+struct Spec<'a> {
+    entries: Vec<(&'static str, Entry<'a>)>,
+}
+
+enum Entry<'a> {
+    Value(Value),
+    Array(Array<'a>),
+}
+
+/// `len` elements, element `i` made by `item(i)` when it is written.
+struct Array<'a> {
+    len: usize,
+    item: Box<dyn Fn(usize) -> Value + 'a>,
+}
+
+impl<'a> Array<'a> {
+    fn of<T>(items: &'a [T], f: impl Fn(usize, &'a T) -> Value + 'a) -> Entry<'a> {
+        Entry::Array(Array {
+            len: items.len(),
+            item: Box::new(move |i| f(i, &items[i])),
+        })
+    }
+}
+
+impl serde::Serialize for Spec<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.entries.len()))?;
+        for (key, entry) in &self.entries {
+            match entry {
+                Entry::Value(v) => map.serialize_entry(key, v)?,
+                Entry::Array(a) => map.serialize_entry(key, a)?,
+            }
+        }
+        map.end()
+    }
+}
+
+impl serde::Serialize for Array<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len))?;
+        for i in 0..self.len {
+            seq.serialize_element(&(self.item)(i))?;
+        }
+        seq.end()
+    }
+}
+
+fn spec<'a>(c: &'a Ctx<'a>, model_name: &'a str) -> Spec<'a> {
+    let a = c.a;
     let m = &a.model;
-    let units: Vec<Value> = m
-        .units
-        .iter()
-        .map(|u| {
-            let (kind, definition) = match &u.def {
-                UnitDef::Base => ("base", Value::Null),
-                UnitDef::Kind(k) => ("count", Value::String(k.text.to_string())),
-                UnitDef::Alias(q) => ("multiple", Value::String(print::quantity_text(q))),
-            };
-            json!({ "name": u.name.text, "kind": kind, "definition": definition, "location": c.loc(u.span) })
-        })
-        .collect();
-    let roles: Vec<Value> = m
-        .roles
-        .iter()
-        .map(|r| json!({ "name": r.name.text, "title": Ctx::text(&r.title), "location": c.loc(r.span) }))
-        .collect();
-    let data_sources: Vec<Value> = m
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(si, s)| {
-            let fields: Vec<Value> = s
-                .attrs
-                .fields
-                .iter()
-                .enumerate()
-                .map(|(fi, f)| {
-                    let ty = a.typing.fields.get(si).and_then(|v| v.get(fi));
-                    json!({
-                        "name": f.name.text,
-                        "type": print::unit_text(&f.ty),
-                        "unit": match ty { Some(Ty::Num(u)) => c.unit(u), _ => Value::Null },
-                        "description": Ctx::text(&f.description),
-                        "location": c.loc(f.span),
-                    })
+    let sources = c.sources;
+    let units = Array::of(&m.units, move |_, u| {
+        let (kind, definition) = match &u.def {
+            UnitDef::Base => ("base", Value::Null),
+            UnitDef::Kind(k) => ("count", Value::String(k.text.to_string())),
+            UnitDef::Alias(q) => ("multiple", Value::String(print::quantity_text(q))),
+        };
+        json!({ "name": u.name.text, "kind": kind, "definition": definition, "location": c.loc(u.span) })
+    });
+    let roles = Array::of(
+        &m.roles,
+        move |_, r| json!({ "name": r.name.text, "title": Ctx::text(&r.title), "location": c.loc(r.span) }),
+    );
+    let data_sources = Array::of(&m.sources, move |si, s| {
+        let fields: Vec<Value> = s
+            .attrs
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(fi, f)| {
+                let ty = a.typing.fields.get(si).and_then(|v| v.get(fi));
+                json!({
+                    "name": f.name.text,
+                    "type": print::unit_text(&f.ty),
+                    "unit": match ty { Some(Ty::Num(u)) => c.unit(u), _ => Value::Null },
+                    "description": Ctx::text(&f.description),
+                    "location": c.loc(f.span),
                 })
-                .collect();
-            json!({
-                "name": s.name.text,
-                "title": Ctx::text(&s.title),
-                "owner": Ctx::name(&s.attrs.owner),
-                "rows": Ctx::name(&s.attrs.rows),
-                "fields": fields,
-                "definition": Ctx::text(&s.attrs.definition),
-                "notes": Ctx::text(&s.attrs.notes),
-                "location": c.loc(s.span),
             })
+            .collect();
+        json!({
+            "name": s.name.text,
+            "title": Ctx::text(&s.title),
+            "owner": Ctx::name(&s.attrs.owner),
+            "rows": Ctx::name(&s.attrs.rows),
+            "fields": fields,
+            "definition": Ctx::text(&s.attrs.definition),
+            "notes": Ctx::text(&s.attrs.notes),
+            "location": c.loc(s.span),
         })
-        .collect();
-    let metrics: Vec<Value> = m
-        .metrics
-        .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            let u = &a.typing.metrics[i];
-            json!({
-                "name": x.name.text,
-                "title": Ctx::text(&x.title),
-                "formula": c.formula(&x.attrs, u),
-                "unit": u.unit().map(|u| c.unit(u)),
-                "definition": Ctx::text(&x.attrs.definition),
-                "notes": Ctx::text(&x.attrs.notes),
-                "location": c.loc(x.span),
-            })
+    });
+    let metrics = Array::of(&m.metrics, move |i, x| {
+        let u = &a.typing.metrics[i];
+        json!({
+            "name": x.name.text,
+            "title": Ctx::text(&x.title),
+            "formula": c.formula(&x.attrs, u),
+            "unit": u.unit().map(|u| c.unit(u)),
+            "definition": Ctx::text(&x.attrs.definition),
+            "notes": Ctx::text(&x.attrs.notes),
+            "location": c.loc(x.span),
         })
-        .collect();
-    let kpis: Vec<Value> = m
-        .kpis
-        .iter()
-        .enumerate()
-        .map(|(i, k)| kpi(&c, i, k))
-        .collect();
-    let targets: Vec<Value> = m
-        .targets
-        .iter()
-        .map(|t| json!({ "kpi": t.kpi.text, "target": c.target(&t.goal), "location": c.loc(t.span) }))
-        .collect();
-    let objectives: Vec<Value> = m
-        .objectives
-        .iter()
-        .map(|o| {
-            let krs: Vec<Value> = o
-                .attrs
-                .key_results
-                .iter()
-                .map(|kr| {
-                    json!({
-                        "kpi": kr.kpi.text,
-                        "from": c.value(&kr.from),
-                        "to": c.value(&kr.to),
-                        "deadline": kr.deadline.as_ref().map(|d| d.value.to_string()),
-                        "location": c.loc(kr.span),
-                    })
+    });
+    let kpis = Array::of(&m.kpis, move |i, k| kpi(c, i, k));
+    let targets = Array::of(
+        &m.targets,
+        move |_, t| json!({ "kpi": t.kpi.text, "target": c.target(&t.goal), "location": c.loc(t.span) }),
+    );
+    let objectives = Array::of(&m.objectives, move |_, o| {
+        let krs: Vec<Value> = o
+            .attrs
+            .key_results
+            .iter()
+            .map(|kr| {
+                json!({
+                    "kpi": kr.kpi.text,
+                    "from": c.value(&kr.from),
+                    "to": c.value(&kr.to),
+                    "deadline": kr.deadline.as_ref().map(|d| d.value.to_string()),
+                    "location": c.loc(kr.span),
                 })
-                .collect();
-            json!({
-                "name": o.name.text,
-                "title": Ctx::text(&o.title),
-                "owner": Ctx::name(&o.attrs.owner),
-                "key_results": krs,
-                "notes": Ctx::text(&o.attrs.notes),
-                "location": c.loc(o.span),
             })
+            .collect();
+        json!({
+            "name": o.name.text,
+            "title": Ctx::text(&o.title),
+            "owner": Ctx::name(&o.attrs.owner),
+            "key_results": krs,
+            "notes": Ctx::text(&o.attrs.notes),
+            "location": c.loc(o.span),
         })
-        .collect();
-    let signals: Vec<Value> = m
-        .signals
-        .iter()
-        .map(|s| {
-            json!({
-                "name": s.name.text,
-                "title": Ctx::text(&s.title),
-                "owner": Ctx::name(&s.attrs.owner),
-                "backup": Ctx::name(&s.attrs.backup),
-                "definition": Ctx::text(&s.attrs.definition),
-                "notes": Ctx::text(&s.attrs.notes),
-                "location": c.loc(s.span),
-            })
+    });
+    let signals = Array::of(&m.signals, move |_, s| {
+        json!({
+            "name": s.name.text,
+            "title": Ctx::text(&s.title),
+            "owner": Ctx::name(&s.attrs.owner),
+            "backup": Ctx::name(&s.attrs.backup),
+            "definition": Ctx::text(&s.attrs.definition),
+            "notes": Ctx::text(&s.attrs.notes),
+            "location": c.loc(s.span),
         })
-        .collect();
-    let chains: Vec<Value> = m
-        .chains
-        .iter()
-        .map(|ch| {
-            let paths: Vec<Vec<&str>> = ch.paths.iter().map(|p| p.iter().map(|n| n.text.as_str()).collect()).collect();
-            json!({ "name": ch.name.text, "title": Ctx::text(&ch.title), "paths": paths, "location": c.loc(ch.span) })
-        })
-        .collect();
+    });
+    let chains = Array::of(&m.chains, move |_, ch| {
+        let paths: Vec<Vec<&str>> = ch
+            .paths
+            .iter()
+            .map(|p| p.iter().map(|n| n.text.as_str()).collect())
+            .collect();
+        json!({ "name": ch.name.text, "title": Ctx::text(&ch.title), "paths": paths, "location": c.loc(ch.span) })
+    });
     let kpi_name = |k: usize| m.kpis[k].name.text.clone();
     let graph = json!({
         "nodes": a.chains.nodes.iter().map(|&k| kpi_name(k)).collect::<Vec<_>>(),
@@ -214,34 +266,37 @@ pub fn build_spec(a: &Analysis, sources: &SourceMap, model_name: &str) -> Value 
         })).collect::<Vec<_>>(),
         "order": a.chains.order.iter().map(|&k| kpi_name(k)).collect::<Vec<_>>(),
     });
-    let diagnostics: Vec<Value> = a
+    let shown: Vec<&Diagnostic> = a
         .diagnostics
         .iter()
         .filter(|d| d.severity != Severity::Allow)
-        .map(|d| diagnostic(&c, d))
         .collect();
+    let diagnostics = Entry::Array(Array {
+        len: shown.len(),
+        item: Box::new(move |i| diagnostic(c, shown[i])),
+    });
     let files: Vec<&str> = sources.iter().map(|(_, f)| f.name.as_str()).collect();
-    // Built by moving the arrays in: `json!` would serialize (copy) each
-    // of them once more, which for a large model is most of the work.
-    let mut top = serde_json::Map::new();
-    let mut put = |key: &str, value: Value| {
-        top.insert(key.to_string(), value);
-    };
-    put("spec_version", Value::from(SPEC_VERSION));
-    put("model", json!({ "name": model_name, "files": files }));
-    put("units", Value::Array(units));
-    put("roles", Value::Array(roles));
-    put("sources", Value::Array(data_sources));
-    put("metrics", Value::Array(metrics));
-    put("kpis", Value::Array(kpis));
-    put("targets", Value::Array(targets));
-    put("objectives", Value::Array(objectives));
-    put("signals", Value::Array(signals));
-    put("chains", Value::Array(chains));
-    put("chain_graph", graph);
-    put("diagnostics", Value::Array(diagnostics));
-    put("summary", json!(Summary::of(&a.diagnostics)));
-    Value::Object(top)
+    let mut entries = vec![
+        ("spec_version", Entry::Value(Value::from(SPEC_VERSION))),
+        (
+            "model",
+            Entry::Value(json!({ "name": model_name, "files": files })),
+        ),
+        ("units", units),
+        ("roles", roles),
+        ("sources", data_sources),
+        ("metrics", metrics),
+        ("kpis", kpis),
+        ("targets", targets),
+        ("objectives", objectives),
+        ("signals", signals),
+        ("chains", chains),
+        ("chain_graph", Entry::Value(graph)),
+        ("diagnostics", diagnostics),
+        ("summary", Entry::Value(json!(Summary::of(&a.diagnostics)))),
+    ];
+    entries.sort_by_key(|(key, _)| *key);
+    Spec { entries }
 }
 
 fn kpi(c: &Ctx<'_>, i: usize, k: &ast::Kpi) -> Value {
@@ -320,12 +375,4 @@ fn diagnostic(c: &Ctx<'_>, d: &Diagnostic) -> Value {
         "message": d.message,
         "location": c.loc(d.primary.span),
     })
-}
-
-/// The spec as pretty-printed JSON text, ending in a newline.
-pub fn spec_json(a: &Analysis, sources: &SourceMap, model_name: &str) -> String {
-    let mut s =
-        serde_json::to_string_pretty(&build_spec(a, sources, model_name)).unwrap_or_default();
-    s.push('\n');
-    s
 }
