@@ -1,8 +1,12 @@
 //! Parsing: text to [`ast::File`]. The only module that sees pest.
 //!
-//! A file is split into top-level items (`chunk`), each item is parsed by pest
-//! (`parser`) and lowered at once into the AST (`lower`). Syntax errors become
-//! diagnostics in people's words (`expected`); parsing goes on with the next item.
+//! A file is split into top-level items (`chunk`). Each item is read by the
+//! hand-written fast path (`fast`) when it is well formed, and otherwise
+//! parsed by pest (`parser`) and lowered at once into the AST (`lower`); both
+//! build nodes with `nodes`, so they give the same tree. Syntax errors come
+//! from pest only and become diagnostics in people's words (`expected`);
+//! parsing goes on with the next item. [`parse_all`] parses the items of a
+//! whole model on two threads.
 
 mod chunk;
 mod errors;
