@@ -24,14 +24,19 @@ pub fn scan(text: &str) -> Vec<Comment> {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
+            // A line ends at `\n`, `\r\n` or a lone `\r`, as in the grammar.
             b'\n' => {
+                code_on_line = false;
+                i += 1;
+            }
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => {
                 code_on_line = false;
                 i += 1;
             }
             b' ' | b'\t' | b'\r' => i += 1,
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let start = i;
-                while i < bytes.len() && bytes[i] != b'\n' {
+                while i < bytes.len() && !is_line_end(bytes[i]) {
                     i += 1;
                 }
                 let line = text.get(start..i).unwrap_or("").trim_end();
@@ -45,8 +50,8 @@ pub fn scan(text: &str) -> Vec<Comment> {
             b'"' => {
                 code_on_line = true;
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' && i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                while i < bytes.len() && bytes[i] != b'"' && !is_line_end(bytes[i]) {
+                    if bytes[i] == b'\\' && i + 1 < bytes.len() && !is_line_end(bytes[i + 1]) {
                         i += 1;
                     }
                     i += 1;
@@ -62,6 +67,12 @@ pub fn scan(text: &str) -> Vec<Comment> {
         }
     }
     out
+}
+
+/// Whether a byte ends a line: `\n`, or `\r` (alone or before `\n`). Comments
+/// and strings end there, as the grammar's `NEWLINE` ends them.
+pub fn is_line_end(b: u8) -> bool {
+    b == b'\n' || b == b'\r'
 }
 
 /// Whether a stretch of text between two pieces of code holds a blank line.

@@ -258,7 +258,7 @@ impl<'a> Layout<'a> {
             match bytes[i] {
                 b'{' => return Some(i + 1),
                 b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
+                    while i < bytes.len() && !comments::is_line_end(bytes[i]) {
                         i += 1;
                     }
                 }
