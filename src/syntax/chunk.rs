@@ -78,7 +78,8 @@ pub fn split(text: &str) -> Vec<Chunk> {
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+                // A comment ends at the line end, a lone `\r` included (as in the grammar).
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += 1;
                 }
                 continue;
@@ -128,8 +129,13 @@ pub fn split(text: &str) -> Vec<Chunk> {
                 let open = i;
                 i += 1;
                 column += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' && i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' && bytes[i] != b'\r'
+                {
+                    if bytes[i] == b'\\'
+                        && i + 1 < bytes.len()
+                        && bytes[i + 1] != b'\n'
+                        && bytes[i + 1] != b'\r'
+                    {
                         i += 1;
                     }
                     i += 1;

@@ -757,7 +757,7 @@ fn code_len(text: &str) -> usize {
     let mut end = text.len();
     loop {
         end = text[..end].trim_end().len();
-        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = text[..end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         match comment_start(&text[line_start..end]) {
             Some(c) => end = line_start + c,
             None => return end,
