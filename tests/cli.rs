@@ -442,6 +442,17 @@ fn a_build_that_fails_half_way_leaves_the_previous_output_intact() {
     );
 }
 
+/// Every file under `dir` with its bytes.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files_under(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).expect("read");
+            (f, bytes)
+        })
+        .collect()
+}
+
 /// Makes `dir` impossible to write to, for this test's process and its
 /// children: read-only permissions, and where those do not bind (the tests
 /// run as root in CI) the immutable attribute. Returns how, or `None` when
@@ -479,31 +490,21 @@ fn a_build_into_a_directory_made_read_only_half_way_changes_nothing() {
     let out_s = out.to_str().expect("utf8");
     let o = kpic(&["build", "examples/webshop", "-o", out_s]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let before: Vec<(String, Vec<u8>)> = files_under(&out)
-        .into_iter()
-        .map(|f| {
-            let bytes = std::fs::read(out.join(&f)).expect("read");
-            (f, bytes)
-        })
-        .collect();
+    let before = contents(&out);
     // spec.json is staged first, in `out`; then the run reaches `out/docs`,
     // which it can no longer write to: it fails half-way.
     let docs = out.join("docs");
     let Some(how) = make_unwritable(&docs) else {
         make_writable(&docs);
-        panic!("cannot make a directory read-only on this machine (neither chmod nor chattr +i binds)");
+        panic!(
+            "cannot make a directory read-only on this machine (neither chmod nor chattr +i binds)"
+        );
     };
     let o = kpic(&["build", "examples/saas", "-o", out_s]);
     make_writable(&docs);
     assert_eq!(o.status.code(), Some(2), "{how}: {}", text(&o));
     assert!(text(&o).contains("cannot write"), "{}", text(&o));
-    let after: Vec<(String, Vec<u8>)> = files_under(&out)
-        .into_iter()
-        .map(|f| {
-            let bytes = std::fs::read(out.join(&f)).expect("read");
-            (f, bytes)
-        })
-        .collect();
+    let after = contents(&out);
     assert!(
         before == after,
         "{how}: a failed build changed the previous output (or left temporary files): {:?}",

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::invariants::{self, comments};
 use common::*;
 use kpic::fmt::format_source;
 use kpic::source::{SourceFile, SourceMap};
@@ -51,14 +52,6 @@ fn formatting_is_idempotent_over_every_example_and_fixture() {
             f.display()
         );
     }
-}
-
-/// Every comment, in order, as the formatter keeps them (trailing spaces dropped).
-fn comments(text: &str) -> Vec<String> {
-    kpic::fmt::comments::scan(text)
-        .into_iter()
-        .map(|c| c.text)
-        .collect()
 }
 
 #[test]
@@ -157,20 +150,7 @@ fn a_file_with_syntax_errors_is_refused() {
 /// The spec without positions.
 fn spec_without_locations(sources: &SourceMap) -> Value {
     let analysis = kpic::analyze(sources, &options(None));
-    let mut spec = kpic::emit::build_spec(&analysis, sources, "model");
-    strip_locations(&mut spec);
-    spec
-}
-
-fn strip_locations(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            map.remove("location");
-            map.values_mut().for_each(strip_locations);
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_locations),
-        _ => {}
-    }
+    invariants::spec_without_locations(&analysis, sources)
 }
 
 #[test]

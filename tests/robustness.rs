@@ -3,24 +3,28 @@
 //! vocabulary and byte-level mutations of the examples.
 //!
 //! Invariants: no panic (in checking or rendering), every span lies inside its
-//! file, and checking the same input twice gives the same diagnostics.
+//! file, and checking the same input twice gives the same diagnostics; the
+//! fuzzers hold every invariant of `common/invariants.rs` (formatting too).
 
-use kpic::diagnostics::render::{Color, render_human};
-use kpic::diagnostics::spans_are_valid;
-use kpic::source::{SourceFile, SourceMap};
-use kpic::{Options, analyze};
 use proptest::prelude::*;
 
 mod common;
-use common::fuzz::{EXAMPLES_TO_MUTATE, TOKENS, edits, mutate};
+use common::fuzz::{EXAMPLES_TO_MUTATE, TOKENS, cases, edits, mutate};
+use common::invariants;
+use kpic::diagnostics::render::{Color, render_human};
+use kpic::source::{SourceFile, SourceMap};
+use kpic::{Options, analyze};
 
-/// Checks bytes as one file and holds the invariants; returns the codes.
+/// Checks bytes as one file and holds the invariants that scale to the huge
+/// inputs below (no panic, spans inside the file, determinism); returns the
+/// codes. The fuzzers at the end hold every invariant (`invariants::check_bytes`,
+/// which also formats and compares specs).
 fn check_bytes(bytes: &[u8]) -> Vec<&'static str> {
     let mut map = SourceMap::new();
     map.add(SourceFile::from_bytes("input.kpi", bytes.to_vec()));
     let a = analyze(&map, &Options::default());
     for d in &a.diagnostics {
-        assert!(spans_are_valid(d, &map), "span outside its file: {d:?}");
+        invariants::assert_spans_valid(d, &map);
     }
     let again = analyze(&map, &Options::default());
     assert_eq!(
@@ -126,12 +130,12 @@ fn mixed_line_ends_and_a_bom_before_an_error_on_line_one() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(300), ..ProptestConfig::default() })]
 
     #[test]
     fn token_soup_never_crashes(tokens in prop::collection::vec(prop::sample::select(TOKENS), 0..120)) {
         let text = tokens.join(" ");
-        check_text(&text);
+        invariants::check_text(&text);
     }
 
     #[test]
@@ -139,6 +143,6 @@ proptest! {
         which in 0..EXAMPLES_TO_MUTATE.len(),
         edits in edits(),
     ) {
-        check_bytes(&mutate(EXAMPLES_TO_MUTATE[which], &edits));
+        invariants::check_bytes(&mutate(EXAMPLES_TO_MUTATE[which], &edits));
     }
 }

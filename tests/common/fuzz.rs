@@ -1,5 +1,6 @@
 //! Inputs for the fuzzers (proptest): tokens of the language for token soups,
-//! and byte-level mutations of example files.
+//! byte-level mutations of example files, and choice streams for the model
+//! generator (`models.rs`).
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -124,4 +125,19 @@ pub fn mutate(file: &str, edits: &[Edit]) -> Vec<u8> {
         }
     }
     bytes
+}
+
+/// The number of cases of a proptest fuzzer: `PROPTEST_CASES` when set (as
+/// `.ci/fuzz` does when libFuzzer is not available), else `default`.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A stream of choices for `models::generate`: longer streams give bigger
+/// models, and shrinking gives smaller ones.
+pub fn choices() -> impl Strategy<Value = Vec<u32>> {
+    prop::collection::vec(any::<u32>(), 0..3000)
 }

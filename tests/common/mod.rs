@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod fuzz;
+pub mod invariants;
+pub mod models;
 
 use kpic::ast::Date;
 use kpic::diagnostics::codes;
