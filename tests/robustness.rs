@@ -65,6 +65,29 @@ fn a_formula_with_a_hundred_thousand_terms_is_checked() {
     );
 }
 
+/// The printers recurse only as deep as a formula nests, and a long formula
+/// is a flat list: the spec, the docs and `fmt` (which must give the same
+/// spec again) take a 100,000-term formula and nesting at the limit.
+#[test]
+fn printers_take_a_hundred_thousand_terms_and_nesting_at_the_limit() {
+    let terms = format!(
+        "source s \"S\" {{\n  field a: EUR\n}}\nmetric m = {}\n",
+        vec!["1 EUR"; 100_000].join(" + ")
+    );
+    let outcome = invariants::check_text(&terms);
+    assert!(!outcome.errors, "{:?}", outcome.codes);
+    assert!(outcome.formatted.is_some());
+    let deep = format!(
+        "source s \"S\" {{\n  field a: EUR\n}}\nmetric m = {}sum(s.a){}\nmetric n = count(s where {}s.a > 1 EUR{})\n",
+        "(".repeat(kpic::syntax::MAX_NESTING - 1),
+        ")".repeat(kpic::syntax::MAX_NESTING - 1),
+        "not (".repeat(kpic::syntax::MAX_NESTING - 1),
+        ")".repeat(kpic::syntax::MAX_NESTING - 1),
+    );
+    let outcome = invariants::check_text(&deep);
+    assert!(!outcome.errors, "{:?}", outcome.codes);
+}
+
 #[test]
 fn a_fifty_megabyte_file_and_a_one_megabyte_line() {
     let mut text = String::from("role r \"R\"\n");
