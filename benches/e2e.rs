@@ -184,6 +184,24 @@ fn tree_size(dir: &Path) -> (usize, u64) {
     (files, bytes)
 }
 
+/// A hostile shape: `n` unknown fields in one formula on one line, so `n`
+/// diagnostics on a line of `n * 20` bytes (this was quadratic once:
+/// every column was counted from the start of its line).
+fn diagnostics_on_one_line(n: usize) -> (PathBuf, u64) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-models")
+        .join(format!("{n}-diagnostics-on-one-line"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the model directory");
+    let terms: Vec<String> = (0..n).map(|i| format!("sum(s.nope{i})")).collect();
+    let text = format!(
+        "unit order: count\nsource s \"S\" {{\n  rows order\n  field amount: EUR\n}}\nmetric m = {}\n",
+        terms.join(" + ")
+    );
+    std::fs::write(dir.join("model.kpi"), &text).expect("write the model");
+    (dir, text.len() as u64)
+}
+
 fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "NOT MET" }
 }
@@ -236,6 +254,33 @@ fn main() {
         );
     }
 
+    println!("\nhostile: n diagnostics on one line (kpic check --format json, best time)");
+    let mut hostile = Vec::new();
+    for n in [5_000, 10_000, 20_000] {
+        let (dir, bytes) = diagnostics_on_one_line(n);
+        let best = (0..runs.div_ceil(2))
+            .map(|_| {
+                let start = Instant::now();
+                let status = Command::new(env!("CARGO_BIN_EXE_kpic"))
+                    .args(["check", "--format", "json"])
+                    .arg(&dir)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .expect("run kpic");
+                assert_eq!(status.code(), Some(1), "the model has errors");
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min);
+        println!(
+            "  {n:>6} diagnostics, {:>5.1} MB: {:>7.1} ms",
+            bytes as f64 / 1e6,
+            best * 1e3
+        );
+        hostile.push(best);
+    }
+    let hostile_ok = hostile.windows(2).all(|w| w[1] / w[0] <= 2.2);
+
     println!("\nkpic build: spec.json, HTML site and Markdown (best of the runs)");
     measure_build(1_000, runs);
     measure_build(10_000, runs.div_ceil(2));
@@ -267,5 +312,9 @@ fn main() {
     println!(
         "  doubling at most doubles the time (+10%):         {}",
         verdict(scaling_ok)
+    );
+    println!(
+        "  ... also with thousands of diagnostics on a line: {}",
+        verdict(hostile_ok)
     );
 }

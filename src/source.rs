@@ -98,6 +98,19 @@ pub struct SourceFile {
     pub invalid_utf8: Option<usize>,
     /// Byte offset of the first character of every line (as in a [`Span`]).
     line_starts: Vec<u32>,
+    /// The number of characters before every [`MARK`]th byte, made when the
+    /// first position is asked for: a column is then found by counting at
+    /// most `MARK` bytes, however long its line (thousands of diagnostics on
+    /// one long line took quadratic time).
+    char_marks: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// The distance in bytes between two [`SourceFile::char_marks`].
+const MARK: usize = 1024;
+
+/// The characters in `bytes` (UTF-8): the bytes that do not continue one.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl SourceFile {
@@ -122,7 +135,26 @@ impl SourceFile {
             had_bom,
             invalid_utf8: None,
             line_starts,
+            char_marks: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The number of characters before byte `offset` (a character boundary).
+    pub fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let offset = offset.min(bytes.len());
+        let marks = self.char_marks.get_or_init(|| {
+            let mut marks = Vec::with_capacity(bytes.len() / MARK + 1);
+            let mut chars = 0;
+            for block in bytes.chunks(MARK) {
+                marks.push(self::offset(chars));
+                chars += chars_in(block);
+            }
+            marks
+        });
+        let mark = offset / MARK;
+        let before = marks.get(mark).map_or(0, |&c| c as usize);
+        before + chars_in(&bytes[mark * MARK..offset])
     }
 
     /// Builds a source file from bytes as read from disk. Invalid UTF-8 is
@@ -150,11 +182,9 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_start(line);
-        let column = self.text[start..offset]
-            .chars()
-            .filter(|&c| c != '\r')
-            .count()
-            + 1;
+        // A `\r` is never inside a line, only before the `\n` that ends it.
+        let cr = usize::from(offset > start && self.text.as_bytes()[offset - 1] == b'\r');
+        let column = self.chars_before(offset) - self.chars_before(start) - cr + 1;
         LineCol {
             line: line + 1,
             column,
@@ -307,6 +337,32 @@ mod tests {
         assert_eq!(f.line_col(f.text.find('x').unwrap_or(0)).column, 6);
         assert_eq!(f.utf16_position(f.text.len()), (0, 6));
         assert_eq!(f.offset_of_utf16(0, 5), f.text.find('x').unwrap_or(0));
+    }
+
+    #[test]
+    fn columns_on_long_lines_match_counting_characters() {
+        // Long enough to cross many marks, with characters of 1 to 4 bytes
+        // (some across a mark), CRLF and a lone CR.
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(["a", "é", "→", "🚀"][i % 4]);
+            if i % 700 == 699 {
+                text.push_str(["\r\n", "\n", "\r"][i % 3]);
+            }
+        }
+        let f = SourceFile::new("a.kpi", text.clone());
+        let (mut column, mut chars) = (1, 0);
+        for (at, c) in text.char_indices() {
+            assert_eq!(f.line_col(at).column, column, "at byte {at}");
+            assert_eq!(f.chars_before(at), chars, "at byte {at}");
+            chars += 1;
+            match c {
+                '\n' => column = 1,
+                '\r' if !text[at + 1..].starts_with('\n') => column = 1,
+                '\r' => {}
+                _ => column += 1,
+            }
+        }
     }
 
     #[test]

@@ -570,3 +570,25 @@ fn fmt_into_an_unwritable_directory_fails_and_keeps_the_file_whole() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_ne!(std::fs::read_to_string(&file).expect("read"), messy);
 }
+
+#[test]
+fn positions_count_characters_in_every_format() {
+    let dir = tmp("columns");
+    let file = dir.join("rocket.kpi");
+    std::fs::write(&file, "role r \"🚀🚀\"\textra\n").expect("write");
+    let path = file.to_str().expect("utf8");
+    let human = kpic(&["check", path]);
+    assert!(
+        text(&human).contains("rocket.kpi:1:13]"),
+        "{}",
+        text(&human)
+    );
+    let json = kpic(&["check", "--format", "json", path]);
+    assert!(text(&json).contains("\"column\":13"), "{}", text(&json));
+    let sarif = kpic(&["check", "--format", "sarif", path]);
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif json");
+    let region = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startColumn"], 13, "{region}");
+    assert_eq!(region["charOffset"], 12, "code points, not bytes: {region}");
+    assert_eq!(region["charLength"], 5, "{region}");
+}

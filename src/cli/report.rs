@@ -123,8 +123,9 @@ pub fn sarif(models: &[(&[Diagnostic], &SourceMap)]) -> String {
                     "startColumn": start.column,
                     "endLine": end.line,
                     "endColumn": end.column,
-                    "charOffset": l.span.start(),
-                    "charLength": l.span.end() - l.span.start(),
+                    // Counted in characters, as `columnKind` says.
+                    "charOffset": file.chars_before(l.span.start()),
+                    "charLength": file.chars_before(l.span.end()) - file.chars_before(l.span.start()),
                 },
             },
             "message": { "text": if l.message.is_empty() { "here".to_string() } else { l.message.clone() } },

@@ -51,12 +51,9 @@ fn has_long_line(diag: &Diagnostic, sources: &SourceMap) -> bool {
         .chain(&diag.secondary)
         .any(|l| {
             let file = sources.get(l.span.file);
-            let text = &*file.text;
-            let start = file.clamp(l.span.start());
-            let end = file.clamp(l.span.end().max(start));
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-            line_end - line_start > MAX_EXCERPT_LINE
+            let first = file.line_col(l.span.start()).line - 1;
+            let last = file.line_col(l.span.end().max(l.span.start())).line - 1;
+            file.lines_range(first, last).len() > MAX_EXCERPT_LINE
         })
 }
 
@@ -156,12 +153,20 @@ impl miette::SourceCode for Window {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.as_str().read_span(span, before, after)?;
+        // miette counts the column in bytes; people (and every other output
+        // of kpic) count characters: `é` is one column.
+        let at = span.offset().min(self.text.len());
+        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let column = self
+            .text
+            .get(line_start..at)
+            .map_or(inner.column(), |t| t.chars().filter(|&c| c != '\r').count());
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
             inner.line() + self.first_line,
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }

@@ -871,7 +871,8 @@ impl<'s> Parser<'s> {
         self.depth -= 1;
         match nodes::apply_precedence(toks, self.since(start)).ok()? {
             Formula::Tree(e) => Some(e),
-            Formula::TooDeep(_) => None, // `lower` reports it
+            // `lower` reports these
+            Formula::TooDeep(_) | Formula::ChainedComparison { .. } => None,
         }
     }
 

@@ -31,10 +31,12 @@ impl<'i> Cursor<'i> {
             Some(p) => Err(Shape {
                 span: self.parent,
                 what: format!("expected {rule:?}, found {:?}", p.as_rule()),
+                reported: false,
             }),
             None => Err(Shape {
                 span: self.parent,
                 what: format!("expected {rule:?}, found nothing"),
+                reported: false,
             }),
         }
     }
@@ -43,6 +45,7 @@ impl<'i> Cursor<'i> {
         self.pairs.next().ok_or_else(|| Shape {
             span: self.parent,
             what: "expected a child, found nothing".to_string(),
+            reported: false,
         })
     }
 
@@ -88,6 +91,7 @@ impl<'d> Lowerer<'d> {
     pub fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
         match self.item_inner(pair) {
             Ok(item) => Some(item),
+            Err(shape) if shape.reported => None,
             Err(shape) => {
                 self.diags.push(
                     Diagnostic::new(
@@ -233,6 +237,7 @@ impl<'d> Lowerer<'d> {
             other => Err(Shape {
                 span,
                 what: format!("unexpected item rule {other:?}"),
+                reported: false,
             }),
         }
     }
@@ -351,6 +356,7 @@ impl<'d> Lowerer<'d> {
             return Err(Shape {
                 span,
                 what: format!("expected a number in a quantity, found {:?}", num.as_rule()),
+                reported: false,
             });
         }
         let (value, text) = self.number(num, negative);
@@ -385,6 +391,7 @@ impl<'d> Lowerer<'d> {
                         Some(pw) => nodes::unit_power(pw.as_str(), sign).ok_or_else(|| Shape {
                             span: self.span(&pw),
                             what: "unit power out of range".to_string(),
+                            reported: false,
                         })?,
                         None => sign,
                     };
@@ -394,6 +401,7 @@ impl<'d> Lowerer<'d> {
                     return Err(Shape {
                         span,
                         what: format!("unexpected {other:?} in a unit"),
+                        reported: false,
                     });
                 }
             }
@@ -461,6 +469,7 @@ impl<'d> Lowerer<'d> {
                 return Err(Shape {
                     span,
                     what: format!("unexpected attribute rule {other:?}"),
+                    reported: false,
                 });
             }
         };
@@ -666,18 +675,28 @@ impl<'d> Lowerer<'d> {
                     Formula::Tree(e) => Ok(e),
                     Formula::TooDeep(longest) => {
                         self.diags.push(
-                        Diagnostic::new(
-                            &codes::TOO_DEEP,
-                            format!("{longest} `not` or `-` in a row; kpic accepts at most {MAX_NESTING}"),
-                            span,
-                            "nested too deep here",
-                        )
-                        .with_help("Two in a row cancel out: remove them in pairs."),
-                    );
-                        Ok(Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        })
+                            Diagnostic::new(
+                                &codes::TOO_DEEP,
+                                format!("{longest} `not` or `-` in a row; kpic accepts at most {MAX_NESTING}"),
+                                span,
+                                "nested too deep here",
+                            )
+                            .with_help("Two in a row cancel out: remove them in pairs."),
+                        );
+                        Err(Shape::reported(span))
+                    }
+                    Formula::ChainedComparison { first, second } => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                &codes::SYNTAX,
+                                "comparisons cannot be chained",
+                                second,
+                                "a second comparison in a row",
+                            )
+                            .with_label(first, "after this one")
+                            .with_help("A comparison gives yes or no, which cannot be compared again. Write each comparison on its own and join them with `and`, e.g. `a < b and b < c`."),
+                        );
+                        Err(Shape::reported(span))
                     }
                 }
             }
@@ -747,6 +766,7 @@ impl<'d> Lowerer<'d> {
             other => Err(Shape {
                 span,
                 what: format!("unexpected expression rule {other:?}"),
+                reported: false,
             }),
         }
     }

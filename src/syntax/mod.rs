@@ -233,8 +233,10 @@ fn parse_chunk(id: FileId, text: &str, c: &chunk::Chunk, parsers: Parsers, out: 
                 if pair.as_rule() == Rule::EOI {
                     continue;
                 }
-                if let Some(item) = lowerer.item(pair) {
-                    out.file.items.push(item);
+                match lowerer.item(pair) {
+                    Some(item) => out.file.items.push(item),
+                    // Reported; references to its name are not reported again.
+                    None => out.file.broken.extend(declared_name(id, text, c)),
                 }
             }
         }

@@ -11,11 +11,26 @@ use super::chunk::MAX_NESTING;
 use crate::ast::*;
 use crate::source::Span;
 
-/// A shape the grammar should have prevented (already reported, or to report).
+/// Why an item cannot be built: a shape the grammar should have prevented
+/// (reported as an internal error), or a mistake already reported (the item
+/// is dropped and its name kept as broken, so nothing cascades from it).
 #[derive(Debug)]
 pub struct Shape {
     pub span: Span,
     pub what: String,
+    /// Already reported as a diagnostic of its own.
+    pub reported: bool,
+}
+
+impl Shape {
+    /// A mistake reported already: the item is dropped without a word more.
+    pub fn reported(span: Span) -> Shape {
+        Shape {
+            span,
+            what: String::new(),
+            reported: true,
+        }
+    }
 }
 
 pub type L<T> = Result<T, Shape>;
@@ -401,11 +416,13 @@ pub fn arith_op(s: &str) -> ArithOp {
     }
 }
 
-/// A formula with precedence applied, or the length of a run of prefixes
-/// (`not`, `-`) longer than [`MAX_NESTING`], which is not built.
+/// A formula with precedence applied; or, not built, the length of a run of
+/// prefixes (`not`, `-`) longer than [`MAX_NESTING`], or two comparisons in a
+/// row (`a < b < c`), which would otherwise nest without a bound.
 pub enum Formula {
     Tree(Expr),
     TooDeep(usize),
+    ChainedComparison { first: Span, second: Span },
 }
 
 /// Applies precedence to the flat tokens of one formula. `span` is the
@@ -415,11 +432,31 @@ pub fn apply_precedence(toks: Vec<Tok>, span: Span) -> L<Formula> {
     if longest > MAX_NESTING {
         return Ok(Formula::TooDeep(longest));
     }
+    if let Some((first, second)) = chained_comparison(&toks) {
+        return Ok(Formula::ChainedComparison { first, second });
+    }
     let mut climber = Climber {
         toks: toks.into_iter().peekable(),
         span,
     };
     climber.expr(0).map(Formula::Tree)
+}
+
+/// The first two comparison operators with no `and` / `or` between them
+/// (parentheses are inside their operand, so they are not seen here).
+fn chained_comparison(toks: &[Tok]) -> Option<(Span, Span)> {
+    let mut last = None;
+    for t in toks {
+        match t {
+            Tok::Op(Op::Compare(_), at) => match last {
+                Some(first) => return Some((first, *at)),
+                None => last = Some(*at),
+            },
+            Tok::Op(Op::And | Op::Or, _) => last = None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The longest run of `not` / `-` prefixes, which the climber nests.
@@ -451,6 +488,7 @@ impl Climber {
         Shape {
             span: self.span,
             what: what.to_string(),
+            reported: false,
         }
     }
 
