@@ -592,3 +592,44 @@ fn positions_count_characters_in_every_format() {
     assert_eq!(region["charOffset"], 12, "code points, not bytes: {region}");
     assert_eq!(region["charLength"], 5, "{region}");
 }
+
+#[test]
+fn fmt_keeps_links_and_refuses_what_it_cannot_replace_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tmp("fmt-links");
+    let messy = "role   boss    \"Boss\"\n";
+    // A symbolic link is formatted where it leads and stays a link.
+    let real = dir.join("real.kpi");
+    std::fs::write(&real, messy).expect("write");
+    let link = dir.join("link.kpi");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let o = kpic(&["fmt", link.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&real).expect("read"),
+        "role boss \"Boss\"\n"
+    );
+    // A read-only file and a file with other hard links are left as they are.
+    let read_only = dir.join("read-only.kpi");
+    std::fs::write(&read_only, messy).expect("write");
+    std::fs::set_permissions(&read_only, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let hard = dir.join("hard.kpi");
+    std::fs::write(&hard, messy).expect("write");
+    std::fs::hard_link(&hard, dir.join("hard-too.kpi")).expect("hard link");
+    for (file, why) in [(&read_only, "read-only"), (&hard, "hard links")] {
+        let o = kpic(&["fmt", file.to_str().expect("utf8")]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains(why), "{}", text(&o));
+        assert_eq!(std::fs::read_to_string(file).expect("read"), messy);
+    }
+    // `--check` only reads, so it may look at them.
+    let o = kpic(&["fmt", "--check", read_only.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let _ = std::fs::set_permissions(&read_only, std::fs::Permissions::from_mode(0o644));
+}

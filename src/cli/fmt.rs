@@ -2,7 +2,7 @@
 
 use super::args::{FmtArgs, Format};
 use super::project::UsageError;
-use super::{CLEAN, MODEL_ERRORS, output, report};
+use super::{CLEAN, MODEL_ERRORS, USAGE, output, report};
 use kpic::diagnostics::render::Color;
 use kpic::source::{SourceFile, SourceMap};
 use std::fs;
@@ -11,9 +11,20 @@ use std::path::{Path, PathBuf};
 pub fn run(a: &FmtArgs, color: Color) -> Result<u8, UsageError> {
     let files = collect(&a.paths)?;
     let mut refused = 0;
+    let mut cannot_write = 0;
     let mut changed = Vec::new();
     for path in &files {
-        let bytes = fs::read(path)
+        // A link is formatted where it leads, so the link stays a link.
+        let real = fs::canonicalize(path)
+            .map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))?;
+        if !a.check
+            && let Some(why) = cannot_replace(&real)
+        {
+            errln!("kpic: `{}` not formatted: {why}", path.display());
+            cannot_write += 1;
+            continue;
+        }
+        let bytes = fs::read(&real)
             .map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))?;
         let file = SourceFile::from_bytes(path.display().to_string(), bytes.clone());
         match kpic::fmt::format_source(&file) {
@@ -30,7 +41,7 @@ pub fn run(a: &FmtArgs, color: Color) -> Result<u8, UsageError> {
             Ok(text) if text.as_bytes() == bytes.as_slice() => {}
             Ok(text) => {
                 if !a.check {
-                    output::write_atomic(path, text.as_bytes())?;
+                    output::replace(&real, &bytes, text.as_bytes())?;
                 }
                 changed.push(path);
             }
@@ -51,7 +62,9 @@ pub fn run(a: &FmtArgs, color: Color) -> Result<u8, UsageError> {
         errln!("kpic: formatted {} of {} files", changed.len(), files.len());
     }
     let unformatted = a.check && !changed.is_empty();
-    Ok(if refused > 0 || unformatted {
+    Ok(if cannot_write > 0 {
+        USAGE
+    } else if refused > 0 || unformatted {
         MODEL_ERRORS
     } else {
         CLEAN
@@ -80,9 +93,14 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, UsageError> {
                 if hidden(&p) {
                     continue;
                 }
-                if p.is_dir() {
+                // Linked directories are not followed (a link to a parent
+                // would never end), as when checking; linked files are.
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                if kind.is_dir() {
                     stack.push(p);
-                } else if p.extension().is_some_and(|e| e == "kpi") {
+                } else if !p.is_dir() && p.extension().is_some_and(|e| e == "kpi") {
                     out.push(p);
                 }
             }
@@ -97,6 +115,30 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, UsageError> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// Why `kpic fmt` must not replace this file (which it does by renaming a
+/// new file into place), if it must not.
+fn cannot_replace(real: &Path) -> Option<&'static str> {
+    let Ok(meta) = fs::metadata(real) else {
+        return Some("it cannot be read");
+    };
+    if !meta.is_file() {
+        return Some("it is not a regular file");
+    }
+    if meta.permissions().readonly() {
+        return Some("the file is read-only");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Some(
+                "the file has other hard links, which a formatted copy would no longer share; format one of them through a copy, or remove the extra links",
+            );
+        }
+    }
+    None
 }
 
 fn hidden(p: &Path) -> bool {

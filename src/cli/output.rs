@@ -103,14 +103,34 @@ fn stage(
     Ok(tmp.into_temp_path())
 }
 
-/// Replaces one file atomically, synced to disk first and with the old
-/// file's permissions: for files people wrote themselves (`kpic fmt`), which
-/// must never be lost or truncated.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
-    let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
-    stage(path, |w| w.write_all(bytes), true, permissions)?
-        .persist(path)
-        .map_err(|e| UsageError(format!("cannot write `{}`: {}", path.display(), e.error)))?;
+/// Replaces a file people wrote (`kpic fmt`) with `new`, atomically: the new
+/// text is written beside it, synced to disk, given the old file's
+/// permissions and owner, and renamed into place, so the file is never
+/// truncated or half-written. Nothing is written when the file no longer
+/// holds `old` (it was saved again meanwhile) or its owner cannot be kept.
+pub fn replace(path: &Path, old: &[u8], new: &[u8]) -> Result<(), UsageError> {
+    let fail = |why: String| UsageError(format!("cannot write `{}`: {why}", path.display()));
+    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    let tmp = stage(path, |w| w.write_all(new), true, Some(meta.permissions()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let owner = (meta.uid(), meta.gid());
+        let same = std::fs::metadata(&tmp).map(|m| (m.uid(), m.gid()));
+        if same.as_ref().ok() != Some(&owner)
+            && std::os::unix::fs::chown(&tmp, Some(owner.0), Some(owner.1)).is_err()
+        {
+            return Err(fail(
+                "its owner could not be kept (format it as the user who owns it)".into(),
+            ));
+        }
+    }
+    if std::fs::read(path).map_err(|e| fail(e.to_string()))? != old {
+        return Err(fail(
+            "it changed while it was being formatted; run kpic fmt again".into(),
+        ));
+    }
+    tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
     Ok(())
 }
 
