@@ -633,3 +633,92 @@ fn fmt_keeps_links_and_refuses_what_it_cannot_replace_whole() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let _ = std::fs::set_permissions(&read_only, std::fs::Permissions::from_mode(0o644));
 }
+
+#[test]
+fn two_models_that_would_write_to_one_directory_are_refused() {
+    let dir = tmp("collide");
+    for team in ["sales", "marketing"] {
+        let model = dir.join(team).join("emea");
+        std::fs::create_dir_all(&model).expect("dir");
+        for f in files_under(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples/saas")
+                .as_path(),
+        ) {
+            std::fs::copy(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("examples/saas")
+                    .join(&f),
+                model.join(&f),
+            )
+            .expect("copy");
+        }
+        std::fs::write(model.join("kpic.toml"), "").expect("kpic.toml");
+    }
+    let out = dir.join("out");
+    let o = kpic(&[
+        "build",
+        dir.to_str().expect("utf8"),
+        "-o",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("would both write to `emea/`"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        !out.exists(),
+        "something was written: {:?}",
+        files_under(&out)
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_is_not_a_clean_run() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full")
+    };
+    for format in ["json", "sarif"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_kpic"))
+            .args(["check", "--format", format, "examples/webshop"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(full())
+            .output()
+            .expect("run kpic");
+        assert_eq!(o.status.code(), Some(2), "{format}: {}", text(&o));
+        assert!(
+            text(&o).contains("could not write the output"),
+            "{}",
+            text(&o)
+        );
+    }
+    // Human diagnostics go to stderr.
+    let status = Command::new(env!("CARGO_BIN_EXE_kpic"))
+        .args(["check", "examples/webshop"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(full())
+        .status()
+        .expect("run kpic");
+    assert_eq!(status.code(), Some(2));
+    // A reader that stops early (`| head`) is not an error.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kpic"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "examples/company",
+            "examples/saas",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run kpic");
+    drop(child.stdout.take());
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+}

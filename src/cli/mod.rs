@@ -1,31 +1,45 @@
 //! The commands behind the command line. All file system access of kpic lives
 //! in this module: finding models, reading files, writing outputs atomically.
 
-/// `println!` and friends that ignore a closed pipe (`kpic check | head`)
-/// instead of panicking.
+/// `println!` and friends that do not panic: a closed pipe (`kpic check |
+/// head`) is ignored, any other failure to write (a full disk) is remembered
+/// and makes the command exit 2 (see [`written`]).
 macro_rules! outln {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($t)*);
+        $crate::cli::written(writeln!(std::io::stdout(), $($t)*));
     }};
 }
 macro_rules! out {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stdout(), $($t)*);
+        $crate::cli::written(write!(std::io::stdout(), $($t)*));
     }};
 }
 macro_rules! errln {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($t)*);
+        $crate::cli::written(writeln!(std::io::stderr(), $($t)*));
     }};
 }
 macro_rules! err {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stderr(), $($t)*);
+        $crate::cli::written(write!(std::io::stderr(), $($t)*));
     }};
+}
+
+/// The first failure to write to stdout or stderr, other than a closed pipe.
+static WRITE_FAILED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Remembers a failed write to the terminal or a redirected output, so that
+/// a report cut short by a full disk is not taken for a clean run.
+pub(crate) fn written(result: std::io::Result<()>) {
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        let _ = WRITE_FAILED.set(e.to_string());
+    }
 }
 
 pub mod args;
@@ -79,12 +93,25 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt(a) => fmt::run(&a, color),
         Command::Lsp => Ok(kpic::lsp::serve_stdio(today())),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(UsageError(message)) => {
             errln!("kpic: error: {message}");
             USAGE
         }
+    };
+    use std::io::Write as _;
+    written(std::io::stdout().flush());
+    match WRITE_FAILED.get() {
+        Some(why) => {
+            // stderr may be what failed; this is the last word either way.
+            let _ = writeln!(
+                std::io::stderr(),
+                "kpic: error: could not write the output: {why}"
+            );
+            USAGE
+        }
+        None => code,
     }
 }
 
@@ -142,6 +169,9 @@ fn build(
     }
     let models = analyze_all(a)?;
     let several = models.len() > 1;
+    if several {
+        output_dirs_are_distinct(&models)?;
+    }
     let mut errors = false;
     for (project, sources, analysis) in &models {
         report::print(args::Format::Human, &analysis.diagnostics, sources, color);
@@ -196,6 +226,33 @@ fn build(
     }
     leave_to_exit(models);
     Ok(if errors { MODEL_ERRORS } else { CLEAN })
+}
+
+/// Two models must not write into one directory: one would replace the
+/// other's files. Refused before anything is written.
+fn output_dirs_are_distinct(
+    models: &[(Project, kpic::source::SourceMap, Analysis)],
+) -> Result<(), UsageError> {
+    let place = |p: &Project| {
+        let dir = p.files.first().and_then(|f| f.parent());
+        format!(
+            "`{}` (in {})",
+            p.name,
+            dir.map_or(".".into(), |d| d.display().to_string())
+        )
+    };
+    let mut seen: std::collections::BTreeMap<String, &Project> = Default::default();
+    for (project, _, _) in models {
+        let slug = output::slug(&project.name);
+        if let Some(first) = seen.insert(slug.clone(), project) {
+            return Err(UsageError(format!(
+                "the models {} and {} would both write to `{slug}/`, one over the other; give one of them another name with `[model] name = \"...\"` in its kpic.toml",
+                place(first),
+                place(project)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Leaves what the command built to the end of the process instead of
