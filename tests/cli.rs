@@ -722,3 +722,26 @@ fn a_report_that_cannot_be_written_is_not_a_clean_run() {
     drop(child.stdout.take());
     assert_eq!(child.wait().expect("wait").code(), Some(0));
 }
+
+#[test]
+fn the_next_build_removes_what_a_killed_build_left_behind() {
+    let dir = tmp("leftovers");
+    let out = dir.join("out");
+    let out_s = out.to_str().expect("utf8");
+    let o = kpic(&["build", "examples/webshop", "-o", out_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // What a run killed while staging leaves: temporary files, never a
+    // half-written output (those are renamed into place only at the end).
+    for d in [out.clone(), out.join("docs")] {
+        std::fs::write(d.join(".kpic-AbC123.tmp"), "half a page").expect("write");
+    }
+    std::fs::write(out.join("docs").join("notes.txt"), "mine").expect("write");
+    let o = kpic(&["build", "examples/webshop", "-o", out_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let files = files_under(&out);
+    assert!(!files.iter().any(|f| f.contains(".kpic-")), "{files:?}");
+    assert!(
+        files.contains(&"docs/notes.txt".to_string()),
+        "other files are kept: {files:?}"
+    );
+}

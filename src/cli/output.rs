@@ -13,9 +13,14 @@ use tempfile::TempPath;
 /// memory, and no file stays open). [`Staging::commit`] renames them into
 /// place; dropped without a commit, the temporary files are removed and the
 /// previous output is untouched.
+///
+/// A run that is killed leaves its temporary files (`.kpic-*.tmp`) behind;
+/// the next run that writes into that directory removes them.
 #[derive(Default)]
 pub struct Staging {
     staged: Vec<(TempPath, PathBuf)>,
+    /// Directories already cleared of an earlier run's temporary files.
+    cleared: std::collections::HashSet<PathBuf>,
 }
 
 impl Staging {
@@ -36,6 +41,11 @@ impl Staging {
                 "cannot write `{}`: it is a directory",
                 path.display()
             )));
+        }
+        if let Some(dir) = path.parent()
+            && self.cleared.insert(dir.to_path_buf())
+        {
+            remove_leftovers(dir);
         }
         // Generated files are not synced to disk one by one: the rename is
         // what makes a file appear whole (a run that is killed leaves only
@@ -62,6 +72,28 @@ impl Staging {
     }
 }
 
+/// Removes the temporary files an interrupted run left in `dir` (best
+/// effort: a file that cannot be removed is left).
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMP_PREFIX)
+            && name.ends_with(TEMP_SUFFIX)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The names of temporary files: `.kpic-XXXXXX.tmp`.
+const TEMP_PREFIX: &str = ".kpic-";
+const TEMP_SUFFIX: &str = ".tmp";
+
 /// Writes bytes to a closed temporary file beside `path` (removed again if
 /// dropped), with the given permissions (default: readable by everyone),
 /// synced to disk when `sync` is set.
@@ -75,8 +107,8 @@ fn stage(
     let fail = |e: std::io::Error| UsageError(format!("cannot write `{}`: {e}", path.display()));
     std::fs::create_dir_all(dir).map_err(fail)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".kpic-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(fail)?;
     {
