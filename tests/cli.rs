@@ -745,3 +745,28 @@ fn the_next_build_removes_what_a_killed_build_left_behind() {
         "other files are kept: {files:?}"
     );
 }
+
+#[test]
+fn control_characters_from_the_model_never_reach_the_terminal_raw() {
+    let dir = tmp("escape");
+    let file = dir.join("evil.kpi");
+    std::fs::write(
+        &file,
+        "unit lead: count\nrole r \"x\"\nsource s {\n  owner r\n  rows lead\n}\nkpi k \"K\" {\n  goal \"g\"\n  formula count(s)\n  unit lead\n  kind lagging\n  level department \"\u{1b}]0;pwned\u{7}\u{1b}[31mEVIL\u{202e}\"\n  owner r\n  backup r\n  frequency monthly\n}\n",
+    )
+    .expect("write");
+    let path = file.to_str().expect("utf8");
+    for format in ["human", "github"] {
+        let o = kpic(&["check", "--color", "never", "--format", format, path]);
+        let all = text(&o);
+        assert!(all.contains("KPI509"), "{format}: {all}");
+        assert!(
+            !all.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{format}: a raw control character: {all:?}"
+        );
+        assert!(
+            all.contains("\\u{1b}]0;pwned"),
+            "{format}: shown escaped: {all}"
+        );
+    }
+}

@@ -86,7 +86,8 @@ fn diagnostic_json(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
 
 /// GitHub workflow commands: `%`, CR and LF in the message.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    kpic::diagnostics::render::for_terminal(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

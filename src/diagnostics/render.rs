@@ -27,6 +27,7 @@ pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, color: Color) -> 
         .tab_width(4);
     let mut out = String::new();
     for diag in diags.iter().filter(|d| d.severity != Severity::Allow) {
+        let diag = &shown(diag);
         if has_long_line(diag, sources) {
             out.push_str(&render_compact(diag, sources));
             out.push('\n');
@@ -40,6 +41,51 @@ pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, color: Color) -> 
         out.push('\n');
     }
     out
+}
+
+/// A diagnostic whose words are safe to print: messages quote the model's
+/// own text, which may hold control characters (an escape sequence would
+/// be run by the terminal) or invisible direction overrides.
+fn shown(diag: &Diagnostic) -> Diagnostic {
+    let mut d = diag.clone();
+    let clean = |s: &mut String| {
+        if let std::borrow::Cow::Owned(o) = for_terminal(s) {
+            *s = o;
+        }
+    };
+    clean(&mut d.message);
+    clean(&mut d.primary.message);
+    for l in &mut d.secondary {
+        clean(&mut l.message);
+    }
+    if let Some(h) = &mut d.help {
+        clean(h);
+    }
+    for n in &mut d.notes {
+        clean(n);
+    }
+    d
+}
+
+/// `text` with every control character (but line ends and tabs) and every
+/// invisible direction override written as a visible `\u{...}` escape.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Lines longer than this are not shown as source excerpts (a 1 MB line would
@@ -306,14 +352,25 @@ impl miette::Diagnostic for Report {
 
 /// Source text safe to print in a terminal, byte for byte the same length (so
 /// offsets stay valid): a lone `\r` becomes a line end, other control
-/// characters (escape sequences, NUL) become `?`.
+/// characters (escape sequences, NUL) and invisible direction overrides
+/// become `?`, `¿` or `\u{FFFD}`.
 fn printable(text: &str) -> String {
     let bytes = text.as_bytes();
     text.char_indices()
         .map(|(i, c)| match c {
             '\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
             '\n' | '\r' | '\t' => c,
-            c if c.is_ascii_control() => '?',
+            // Replaced by a mark of the same length in bytes, so that label
+            // offsets into the excerpt stay right.
+            c if c.is_control()
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
+            {
+                match c.len_utf8() {
+                    1 => '?',
+                    2 => '¿',
+                    _ => '\u{FFFD}',
+                }
+            }
             c => c,
         })
         .collect()
