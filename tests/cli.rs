@@ -770,3 +770,26 @@ fn control_characters_from_the_model_never_reach_the_terminal_raw() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_device_is_refused_and_a_bad_kpic_today_is_said() {
+    let dir = tmp("device");
+    let link = dir.join("zero.kpi");
+    std::os::unix::fs::symlink("/dev/zero", &link).expect("symlink");
+    let o = kpic(&["check", link.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("a device, not a file"), "{}", text(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_kpic"))
+        .args(["check", "examples/webshop"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("KPIC_TODAY", "2027-02-30")
+        .output()
+        .expect("run kpic");
+    assert!(
+        text(&o).contains("KPIC_TODAY=`2027-02-30` is not a date"),
+        "{}",
+        text(&o)
+    );
+}

@@ -301,11 +301,13 @@ fn explain(code: Option<&str>, list: bool) -> Result<u8, UsageError> {
 
 /// Today's date, from `KPIC_TODAY` (YYYY-MM-DD, for reproducible runs) or the clock.
 fn today() -> kpic::ast::Date {
-    if let Some(d) = std::env::var("KPIC_TODAY")
-        .ok()
-        .and_then(|s| parse_date(&s))
-    {
-        return d;
+    if let Ok(s) = std::env::var("KPIC_TODAY") {
+        match parse_date(&s) {
+            Some(d) if d.is_valid() => return d,
+            _ => errln!(
+                "kpic: warning: KPIC_TODAY=`{s}` is not a date (YYYY-MM-DD) in the calendar; using today's date"
+            ),
+        }
     }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

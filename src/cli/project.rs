@@ -183,19 +183,35 @@ pub fn apply_flags(
     Ok(())
 }
 
+/// The bytes of a file, or `None` when it is larger than kpic reads: read
+/// with a bound, so a path that never ends (a link to `/dev/zero`) stops
+/// there instead of filling the memory.
+fn read_bounded(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = fs::File::open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = file.metadata()?.file_type();
+        if kind.is_char_device() || kind.is_block_device() {
+            return Err(std::io::Error::other("it is a device, not a file"));
+        }
+    }
+    let hint = file.metadata().map_or(0, |m| m.len() as usize);
+    let limit = kpic::source::MAX_FILE_SIZE;
+    let mut bytes = Vec::with_capacity(hint.min(limit) + 1);
+    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= limit).then_some(bytes))
+}
+
 /// Reads a model's files. Unreadable files are usage errors; files that are
 /// not UTF-8 are loaded and reported as diagnostics.
 pub fn load(project: &Project) -> Result<SourceMap, UsageError> {
     let mut map = SourceMap::new();
     for f in &project.files {
-        let bytes = fs::read(f)
-            .map_err(|e| UsageError(format!("cannot read `{}`: {}", f.display(), io_reason(&e))))?;
-        if bytes.len() > kpic::source::MAX_FILE_SIZE {
-            return Err(UsageError(format!(
-                "`{}` is larger than 4 GiB",
-                f.display()
-            )));
-        }
+        let bytes = read_bounded(f)
+            .map_err(|e| UsageError(format!("cannot read `{}`: {}", f.display(), io_reason(&e))))?
+            .ok_or_else(|| UsageError(format!("`{}` is larger than 4 GiB", f.display())))?;
         map.add(SourceFile::from_bytes(f.display().to_string(), bytes));
     }
     Ok(map)
