@@ -143,41 +143,94 @@ impl Registry {
                 UnitDef::Alias(_) => aliases.push(u),
             }
         }
-        // Aliases may build on each other; resolve in rounds (at most one per alias).
-        let mut pending = aliases;
-        for _ in 0..=pending.len() {
-            let before = pending.len();
-            pending.retain(|u| {
-                let UnitDef::Alias(q) = &u.def else {
-                    return false;
-                };
-                let base = match &q.unit {
-                    Some(e) => reg.try_unit(e),
-                    None => Some(Unit::one()),
-                };
-                match base {
-                    Some(b) => {
-                        let scaled = b.scale(q.value);
-                        reg.declared.insert(u.name.text.to_string(), scaled);
-                        false
-                    }
-                    None => true,
-                }
-            });
-            if pending.len() == before {
-                break;
-            }
+        // Aliases may build on each other: each is worked out after the
+        // aliases it is defined through (depth first, with an explicit stack,
+        // so a long chain declared in any order costs its length).
+        let index: HashMap<&str, usize> = aliases
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, u)| (u.name.text.as_str(), i))
+            .collect();
+        #[derive(Clone, Copy, PartialEq)]
+        enum State {
+            New,
+            Open,
+            Done,
         }
-        for u in pending {
-            diags.push(
-                Diagnostic::new(
-                    &codes::INVALID_UNIT_DECLARATION,
-                    format!("unit `{}` cannot be worked out", u.name.text),
-                    u.span,
-                    "defined through an unknown unit or through itself",
-                )
-                .with_help("Define it as a number times built-in or declared units, e.g. `unit kEUR = 1000 EUR`."),
-            );
+        let mut state = vec![State::New; aliases.len()];
+        for first in 0..aliases.len() {
+            let mut stack = vec![first];
+            while let Some(&i) = stack.last() {
+                let u = aliases[i];
+                let UnitDef::Alias(q) = &u.def else {
+                    state[i] = State::Done;
+                    stack.pop();
+                    continue;
+                };
+                match state[i] {
+                    State::New => {
+                        state[i] = State::Open;
+                        let deps = q.unit.iter().flat_map(|e| &e.factors);
+                        for f in deps {
+                            if let Some(&d) = index.get(f.name.text.as_str())
+                                && state[d] == State::New
+                            {
+                                stack.push(d);
+                            }
+                        }
+                    }
+                    State::Open => {
+                        state[i] = State::Done;
+                        stack.pop();
+                        let base = match &q.unit {
+                            Some(e) => reg.try_unit(e),
+                            None => Some(Unit::one()),
+                        };
+                        let Some(base) = base else {
+                            // Uses of it are not reported again as unknown.
+                            reg.broken.insert(u.name.text.clone());
+                            diags.push(
+                                Diagnostic::new(
+                                    &codes::INVALID_UNIT_DECLARATION,
+                                    format!("unit `{}` cannot be worked out", u.name.text),
+                                    u.span,
+                                    "defined through an unknown unit or through itself",
+                                )
+                                .with_help("Define it as a number times built-in or declared units, e.g. `unit kEUR = 1000 EUR`."),
+                            );
+                            continue;
+                        };
+                        let scaled = base.scale(q.value);
+                        if q.value.is_nan() {
+                            reg.broken.insert(u.name.text.clone());
+                            continue; // the number was reported already
+                        }
+                        if !(q.value > 0.0 && scaled.factor.is_finite() && scaled.factor > 0.0) {
+                            reg.broken.insert(u.name.text.clone());
+                            let why = if q.value <= 0.0 {
+                                "a unit is a positive amount of another unit"
+                            } else {
+                                "too large (or too small) to compute with"
+                            };
+                            diags.push(
+                                Diagnostic::new(
+                                    &codes::INVALID_UNIT_DECLARATION,
+                                    format!("unit `{}` cannot be `{}`", u.name.text, crate::ast::print::quantity_text(q)),
+                                    q.span,
+                                    why,
+                                )
+                                .with_help("A multiple says how much of another unit one of it is, e.g. `unit kEUR = 1000 EUR`: a number above zero that, times the other unit, stays a number kpic can compute with."),
+                            );
+                            continue;
+                        }
+                        reg.declared.insert(u.name.text.to_string(), scaled);
+                    }
+                    State::Done => {
+                        stack.pop();
+                    }
+                }
+            }
         }
         reg
     }
