@@ -154,7 +154,7 @@ const READ_FAST: &[&str] = &[
     "metric m = x as % * 100",
     "metric m = x as\n  EUR / 1",
     "metric m = x as m ^ -2 + 1",
-    "metric m = a = b != c < d <= e > f >= g",
+    "metric m = a = b or c != d and e < f or g <= h and i > j or k >= l",
     "metric m = (a + (b * (c - d))) / -(e)",
     "metric m = true and false or x",
     // literals: units, `_`, decimals, a unit on the same line only
@@ -194,6 +194,9 @@ const READ_FAST: &[&str] = &[
 
 /// Items the fast path must leave to pest (an error, or something `lower` reports).
 const LEFT_TO_PEST: &[&str] = &[
+    // chained comparisons: an error, which `lower` reports
+    "metric m = a = b != c < d <= e > f >= g",
+    "metric m = count(s where s.a > 0 EUR < 100 EUR)",
     "kpi a { unit EUR /\n }",
     "target a 30\n%",
     "metric m = 3,5",

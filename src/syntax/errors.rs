@@ -14,6 +14,9 @@ pub fn syntax_error(file: FileId, text: &str, chunk: &Chunk, err: &Error<Rule>) 
         InputLocation::Span((s, _)) => s,
     };
     let pos = (chunk.start + rel).min(chunk.end);
+    if let Some(d) = unusual_character(file, text, chunk) {
+        return d;
+    }
     let positives: Vec<Rule> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
@@ -193,4 +196,57 @@ fn token_before(text: &str, start: usize, pos: usize) -> Option<String> {
         short.push('…');
     }
     Some(short)
+}
+
+/// Characters that look like a space or like nothing at all, which text
+/// pasted from a word processor, a web page or a chat often brings along.
+fn unusual_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{00A0}' | '\u{202F}' => "a non-breaking space",
+        '\u{2000}'..='\u{200A}' | '\u{205F}' | '\u{3000}' | '\u{1680}' => "a typographic space",
+        '\u{200B}' => "a zero-width space",
+        '\u{200C}' | '\u{200D}' | '\u{2060}' => "an invisible joiner",
+        '\u{FEFF}' => "an invisible byte-order mark",
+        '\u{2028}' | '\u{2029}' | '\u{0085}' => "a Unicode line separator",
+        '\u{000B}' | '\u{000C}' => "a form feed or vertical tab",
+        '\u{00AD}' => "an invisible soft hyphen",
+        _ => return None,
+    })
+}
+
+/// An item that does not parse and holds such a character outside strings
+/// and comments: that character is the likely cause, so it is named and
+/// pointed at (the parser would stop somewhere after it).
+fn unusual_character(file: FileId, text: &str, chunk: &Chunk) -> Option<Diagnostic> {
+    let item = &text[chunk.start..chunk.end];
+    let mut in_string = false;
+    let mut chars = item.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => in_string = !in_string,
+            '\\' if in_string => {
+                chars.next();
+            }
+            '\n' | '\r' => in_string = false,
+            '/' if !in_string && chars.peek().is_some_and(|&(_, n)| n == '/') => {
+                while chars.next_if(|&(_, n)| n != '\n' && n != '\r').is_some() {}
+            }
+            c if !in_string => {
+                if let Some(name) = unusual_name(c) {
+                    let at = chunk.start + i;
+                    return Some(
+                        Diagnostic::new(
+                            &codes::SYNTAX,
+                            format!("{name} (U+{:04X}) where kpic reads only plain spaces", c as u32),
+                            Span::new(file, at, at + c.len_utf8()),
+                            "this looks like a space or like nothing, but is not a plain space",
+                        )
+                        .with_help("Delete it, and type a plain space if one belongs here. Such characters often come along with text pasted from a word processor, a web page or a chat."),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
