@@ -300,7 +300,9 @@ fn main() {
         );
         hostile.push(best);
     }
-    let mut hostile_ok = hostile.windows(2).all(|w| w[1] / w[0] <= 2.2);
+    // These runs take tens of milliseconds, where page faults make the times
+    // jumpy: a doubling passes at 2.5x (what was quadratic here took 4x).
+    let mut hostile_ok = hostile.windows(2).all(|w| w[1] / w[0] <= 2.5);
     println!("hostile: n unit multiples, each defined through the next (best time)");
     let mut chain = Vec::new();
     for n in [20_000, 40_000, 80_000] {
@@ -313,7 +315,7 @@ fn main() {
         );
         chain.push(best);
     }
-    hostile_ok &= chain.windows(2).all(|w| w[1] / w[0] <= 2.2);
+    hostile_ok &= chain.windows(2).all(|w| w[1] / w[0] <= 2.5);
 
     println!("\nkpic build: spec.json, HTML site and Markdown (best of the runs)");
     measure_build(1_000, runs);
@@ -348,7 +350,7 @@ fn main() {
         verdict(scaling_ok)
     );
     println!(
-        "  ... also on the hostile shapes above:              {}",
+        "  no quadratic time on the hostile shapes (<= 2.5x): {}",
         verdict(hostile_ok)
     );
 }
