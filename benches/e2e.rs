@@ -236,6 +236,31 @@ fn best_check(dir: &Path, runs: usize, code: i32) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// Times one hostile shape at three sizes, each twice the last; whether no
+/// doubling cost more than 2.5x. These runs take tens of milliseconds, where
+/// page faults make times jumpy (what was quadratic here took 4x).
+fn hostile(
+    what: &str,
+    sizes: [usize; 3],
+    make: impl Fn(usize) -> (PathBuf, u64),
+    time: impl Fn(&Path) -> f64,
+) -> bool {
+    let times: Vec<f64> = sizes
+        .iter()
+        .map(|&n| {
+            let (dir, bytes) = make(n);
+            let best = time(&dir);
+            println!(
+                "  {n:>6} {what}, {:>5.1} MB: {:>7.1} ms",
+                bytes as f64 / 1e6,
+                best * 1e3
+            );
+            best
+        })
+        .collect();
+    times.windows(2).all(|w| w[1] / w[0] <= 2.5)
+}
+
 fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "NOT MET" }
 }
@@ -288,34 +313,19 @@ fn main() {
         );
     }
 
-    println!("\nhostile: n diagnostics on one line (kpic check --format json, best time)");
-    let mut hostile = Vec::new();
-    for n in [5_000, 10_000, 20_000] {
-        let (dir, bytes) = diagnostics_on_one_line(n);
-        let best = best_check(&dir, runs.div_ceil(2), 1);
-        println!(
-            "  {n:>6} diagnostics, {:>5.1} MB: {:>7.1} ms",
-            bytes as f64 / 1e6,
-            best * 1e3
-        );
-        hostile.push(best);
-    }
-    // These runs take tens of milliseconds, where page faults make the times
-    // jumpy: a doubling passes at 2.5x (what was quadratic here took 4x).
-    let mut hostile_ok = hostile.windows(2).all(|w| w[1] / w[0] <= 2.5);
-    println!("hostile: n unit multiples, each defined through the next (best time)");
-    let mut chain = Vec::new();
-    for n in [20_000, 40_000, 80_000] {
-        let (dir, bytes) = units_declared_backwards(n);
-        let best = best_check(&dir, runs.div_ceil(2), 0);
-        println!(
-            "  {n:>6} units, {:>5.1} MB: {:>7.1} ms",
-            bytes as f64 / 1e6,
-            best * 1e3
-        );
-        chain.push(best);
-    }
-    hostile_ok &= chain.windows(2).all(|w| w[1] / w[0] <= 2.5);
+    println!("\nhostile shapes (kpic check --format json, best time)");
+    let runs_small = runs.div_ceil(2);
+    let hostile_ok = hostile(
+        "diagnostics on one line",
+        [5_000, 10_000, 20_000],
+        diagnostics_on_one_line,
+        |dir| best_check(dir, runs_small, 1),
+    ) & hostile(
+        "unit multiples, each through the next",
+        [20_000, 40_000, 80_000],
+        units_declared_backwards,
+        |dir| best_check(dir, runs_small, 0),
+    );
 
     println!("\nkpic build: spec.json, HTML site and Markdown (best of the runs)");
     measure_build(1_000, runs);
