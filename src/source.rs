@@ -144,11 +144,14 @@ impl SourceFile {
         let bytes = self.text.as_bytes();
         let offset = offset.min(bytes.len());
         let marks = self.char_marks.get_or_init(|| {
-            let mut marks = Vec::with_capacity(bytes.len() / MARK + 1);
+            // One mark at the start of every block, and one at the end (so
+            // the end of a file of a whole number of blocks has its mark).
+            let mut marks = Vec::with_capacity(bytes.len() / MARK + 2);
             let mut chars = 0;
+            marks.push(0);
             for block in bytes.chunks(MARK) {
-                marks.push(self::offset(chars));
                 chars += chars_in(block);
+                marks.push(self::offset(chars));
             }
             marks
         });
@@ -362,6 +365,20 @@ mod tests {
                 '\r' => {}
                 _ => column += 1,
             }
+        }
+    }
+
+    #[test]
+    fn the_end_of_a_file_of_whole_blocks_has_its_column() {
+        // Found by the fuzzer: a file of exactly 32 KB.
+        for len in [MARK, 2 * MARK, 32 * MARK] {
+            let mut text = "é".repeat((len - 2) / 2);
+            text.push_str("\ny");
+            assert_eq!(text.len(), len);
+            let f = SourceFile::new("a.kpi", text);
+            assert_eq!(f.line_col(len), LineCol { line: 2, column: 2 });
+            assert_eq!(f.line_col(len - 2).column, (len - 2) / 2 + 1);
+            assert_eq!(f.chars_before(len), (len - 2) / 2 + 2);
         }
     }
 
