@@ -202,11 +202,10 @@ impl miette::SourceCode for Window {
         // miette counts the column in bytes; people (and every other output
         // of kpic) count characters: `é` is one column.
         let at = span.offset().min(self.text.len());
-        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let column = self
-            .text
-            .get(line_start..at)
-            .map_or(inner.column(), |t| t.chars().filter(|&c| c != '\r').count());
+        let column = self.text.get(..at).map_or(inner.column(), |before| {
+            let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+            line.chars().filter(|&c| c != '\r').count()
+        });
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
